@@ -1,0 +1,249 @@
+package io.fmad.job;
+
+import io.fmad.avro.AnomalyAlert;
+import io.fmad.avro.DeadLetter;
+import io.fmad.avro.MetricEvent;
+import io.fmad.connectors.sink.AlertSinks;
+import io.fmad.connectors.sink.TransactionTimeouts;
+import io.fmad.connectors.source.IngestedMetric;
+import io.fmad.connectors.source.MetricSources;
+import io.fmad.connectors.source.MetricValidator;
+import io.fmad.job.config.FmadConfig;
+import io.fmad.job.config.FmadOptions;
+import io.fmad.job.detect.DetectorSettings;
+import io.fmad.job.detect.EmbeddingDistanceDetector;
+import io.fmad.job.encode.BatchingEncoderOperator;
+import io.fmad.job.encode.EmbeddedWindow;
+import io.fmad.job.encode.EncoderSettings;
+import io.fmad.job.ingest.DeadLetterRouter;
+import io.fmad.job.interpret.AsyncInterpreterFunction;
+import io.fmad.job.interpret.BuiltInExplainer;
+import io.fmad.job.window.SeriesWindow;
+import io.fmad.job.window.SlidingWindowFunction;
+import io.fmad.models.DeviceSelection;
+import io.fmad.models.ModelDescriptor;
+import io.fmad.models.ModelLocation;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Builds the fmad job graph:
+ *
+ * <pre>
+ * Kafka metrics ─▶ route ─▶ keyBy(key) window ─▶ batch + encode ─▶ keyBy(key) detect ─▶ interpret ─▶ Kafka alerts
+ *                    └──▶ Kafka dead letters
+ * </pre>
+ *
+ * <p>Every operator has a stable uid, so savepoints map onto later versions of the graph.
+ */
+public final class FmadPipeline {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FmadPipeline.class);
+
+    private FmadPipeline() {}
+
+    /**
+     * Checks the settings against the model and the Kafka broker, before any graph is built.
+     *
+     * @throws IllegalArgumentException naming the option, the value and what is accepted
+     */
+    public static ModelDescriptor validate(FmadConfig config) {
+        ModelLocation location = parseModelLocation(config.model);
+        ModelDescriptor descriptor = readDescriptor(location);
+        descriptor.requireCompatible(config.windowSize);
+
+        if (config.deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE) {
+            TransactionTimeouts.validate(
+                    FmadOptions.TRANSACTION_TIMEOUT.key(),
+                    config.transactionTimeout,
+                    config.checkpointInterval,
+                    config.bootstrapServers,
+                    config.kafkaProperties);
+        }
+        LOG.info(
+                "Configuration valid: model {} version {}, window {} slide {}, threshold {}",
+                descriptor.id(),
+                descriptor.version(),
+                config.windowSize,
+                config.windowSlide,
+                config.threshold);
+        return descriptor;
+    }
+
+    /** Adds the whole job to {@code env}, including checkpointing; see the class comment. */
+    public static void build(StreamExecutionEnvironment env, FmadConfig config) {
+        env.enableCheckpointing(config.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        if (config.parallelism > 0) {
+            env.setParallelism(config.parallelism);
+        }
+
+        DataStream<IngestedMetric> ingested =
+                env.fromSource(source(config), watermarks(config), "metrics-source")
+                        .uid("metrics-source");
+
+        SingleOutputStreamOperator<MetricEvent> metrics =
+                ingested.process(new DeadLetterRouter()).name("route-dead-letters").uid("route-dead-letters");
+
+        DataStream<DeadLetter> deadLetters = metrics.getSideOutput(DeadLetterRouter.DEAD_LETTERS);
+        deadLetters
+                .sinkTo(
+                        AlertSinks.deadLetters(
+                                config.bootstrapServers,
+                                config.deadLettersTopic,
+                                config.deliveryGuarantee,
+                                config.transactionalIdPrefix + "-dead-letters",
+                                config.transactionTimeout,
+                                config.kafkaProperties))
+                .name("dead-letters-sink")
+                .uid("dead-letters-sink");
+
+        SingleOutputStreamOperator<SeriesWindow> windows =
+                metrics.keyBy(event -> event.getKey().toString())
+                        .process(new SlidingWindowFunction(config.windowSize, config.windowSlide, config.baselineSpan))
+                        .name("sliding-window")
+                        .uid("sliding-window");
+
+        EncoderSettings encoderSettings =
+                new EncoderSettings(
+                        parseModelLocation(config.model),
+                        DeviceSelection.valueOf(config.device.name()),
+                        config.batchSize,
+                        config.batchMaxWait);
+        SingleOutputStreamOperator<EmbeddedWindow> embedded =
+                windows.transform(
+                                "encoder",
+                                TypeInformation.of(EmbeddedWindow.class),
+                                new BatchingEncoderOperator(encoderSettings))
+                        .uid("encoder");
+
+        DetectorSettings detectorSettings =
+                new DetectorSettings(
+                        config.threshold,
+                        config.warmUp,
+                        config.historySize,
+                        config.historyStride,
+                        config.neighbors,
+                        config.scoreSpan,
+                        config.cooldown);
+        SingleOutputStreamOperator<AnomalyAlert> alerts =
+                embedded.keyBy(EmbeddedWindow::key)
+                        .process(new EmbeddingDistanceDetector(detectorSettings))
+                        .name("detector")
+                        .uid("detector");
+
+        SingleOutputStreamOperator<AnomalyAlert> explained =
+                AsyncDataStream.orderedWait(
+                                alerts,
+                                new AsyncInterpreterFunction(BuiltInExplainer::new),
+                                config.interpreterTimeout.toMillis(),
+                                TimeUnit.MILLISECONDS,
+                                config.interpreterCapacity)
+                        .name("interpreter")
+                        .uid("interpreter");
+
+        explained
+                .sinkTo(
+                        AlertSinks.alerts(
+                                config.bootstrapServers,
+                                config.alertsTopic,
+                                config.deliveryGuarantee,
+                                config.transactionalIdPrefix + "-alerts",
+                                config.transactionTimeout,
+                                config.kafkaProperties))
+                .name("alerts-sink")
+                .uid("alerts-sink");
+    }
+
+    private static org.apache.flink.connector.kafka.source.KafkaSource<IngestedMetric> source(FmadConfig config) {
+        OffsetsInitializer startingOffsets;
+        switch (config.startingOffsets) {
+            case EARLIEST:
+                startingOffsets = OffsetsInitializer.earliest();
+                break;
+            case LATEST:
+                startingOffsets = OffsetsInitializer.latest();
+                break;
+            case COMMITTED:
+            default:
+                startingOffsets = OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+                break;
+        }
+        return MetricSources.create(
+                config.bootstrapServers,
+                config.metricsTopic,
+                config.groupId,
+                startingOffsets,
+                config.bounded,
+                config.kafkaProperties,
+                new MetricValidator(config.maxFutureSkew));
+    }
+
+    /**
+     * Bounded out-of-orderness per partition, with idleness. Dead letters get the smallest
+     * timestamp so they never advance the watermark: their Kafka timestamps are wall-clock times,
+     * which would make every replayed event late.
+     */
+    private static WatermarkStrategy<IngestedMetric> watermarks(FmadConfig config) {
+        WatermarkStrategy<IngestedMetric> strategy =
+                WatermarkStrategy.<IngestedMetric>forBoundedOutOfOrderness(config.outOfOrderness)
+                        .withTimestampAssigner(
+                                (record, kafkaTimestamp) ->
+                                        record.isValid()
+                                                ? record.event.getTimestamp().toEpochMilli()
+                                                : Long.MIN_VALUE);
+        if (!config.idleness.isZero()) {
+            strategy = strategy.withIdleness(config.idleness);
+        }
+        return strategy;
+    }
+
+    private static ModelLocation parseModelLocation(String value) {
+        try {
+            return ModelLocation.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "Invalid value '" + value + "' for option '" + FmadOptions.MODEL.key() + "': "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** Reads the model's metadata without starting an inference engine. */
+    static ModelDescriptor readDescriptor(ModelLocation location) {
+        String option = FmadOptions.MODEL.key();
+        try {
+            if (location.kind() == ModelLocation.Kind.CLASSPATH) {
+                String resource = location.path() + "/" + ModelDescriptor.FILE_NAME;
+                ClassLoader loader = Thread.currentThread().getContextClassLoader();
+                try (InputStream input = loader.getResourceAsStream(resource)) {
+                    if (input == null) {
+                        throw new IllegalArgumentException(
+                                "Invalid value '" + location + "' for option '" + option
+                                        + "': classpath resource " + resource + " not found");
+                    }
+                    return ModelDescriptor.read(input, "classpath:" + resource);
+                }
+            }
+            return ModelDescriptor.read(location.directory().resolve(ModelDescriptor.FILE_NAME));
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "Failed to read the metadata of model '" + location + "' (option '" + option + "')", e);
+        }
+    }
+}

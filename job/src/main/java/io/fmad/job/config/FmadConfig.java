@@ -1,0 +1,284 @@
+package io.fmad.job.config;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * The job's settings, parsed from {@link FmadOptions} and validated as a whole. Instances are
+ * immutable and serializable, so operators receive the values they need without re-parsing.
+ *
+ * <p>Keys under {@value #KAFKA_PROPERTIES_PREFIX} are passed, without the prefix, to every Kafka
+ * client the job creates (for example {@code kafka.properties.security.protocol}).
+ */
+public final class FmadConfig implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Prefix of the keys that are handed to the Kafka clients unchanged. */
+    public static final String KAFKA_PROPERTIES_PREFIX = "kafka.properties.";
+
+    public final String bootstrapServers;
+    public final String metricsTopic;
+    public final String alertsTopic;
+    public final String deadLettersTopic;
+    public final String groupId;
+    public final FmadOptions.StartingOffsets startingOffsets;
+    public final boolean bounded;
+    public final DeliveryGuarantee deliveryGuarantee;
+    public final String transactionalIdPrefix;
+    public final Duration transactionTimeout;
+    public final Properties kafkaProperties;
+
+    public final Duration outOfOrderness;
+    public final Duration idleness;
+    public final Duration maxFutureSkew;
+
+    public final int windowSize;
+    public final int windowSlide;
+    public final int baselineSpan;
+
+    public final String model;
+    public final FmadOptions.DeviceOption device;
+    public final int batchSize;
+    public final Duration batchMaxWait;
+
+    public final double threshold;
+    public final int warmUp;
+    public final int historySize;
+    public final int historyStride;
+    public final int neighbors;
+    public final int scoreSpan;
+    public final int cooldown;
+
+    public final Duration interpreterTimeout;
+    public final int interpreterCapacity;
+
+    public final String jobName;
+    public final int parallelism;
+    public final Duration checkpointInterval;
+
+    private FmadConfig(Configuration c, Properties kafkaProperties) {
+        bootstrapServers = get(c, FmadOptions.BOOTSTRAP_SERVERS);
+        metricsTopic = get(c, FmadOptions.METRICS_TOPIC);
+        alertsTopic = get(c, FmadOptions.ALERTS_TOPIC);
+        deadLettersTopic = get(c, FmadOptions.DEAD_LETTERS_TOPIC);
+        groupId = get(c, FmadOptions.GROUP_ID);
+        startingOffsets = get(c, FmadOptions.STARTING_OFFSETS);
+        bounded = get(c, FmadOptions.BOUNDED);
+        deliveryGuarantee = get(c, FmadOptions.DELIVERY_GUARANTEE);
+        transactionalIdPrefix = get(c, FmadOptions.TRANSACTIONAL_ID_PREFIX);
+        transactionTimeout = get(c, FmadOptions.TRANSACTION_TIMEOUT);
+        this.kafkaProperties = kafkaProperties;
+
+        outOfOrderness = get(c, FmadOptions.OUT_OF_ORDERNESS);
+        idleness = get(c, FmadOptions.IDLENESS);
+        maxFutureSkew = get(c, FmadOptions.MAX_FUTURE_SKEW);
+
+        windowSize = get(c, FmadOptions.WINDOW_SIZE);
+        windowSlide = get(c, FmadOptions.WINDOW_SLIDE);
+        baselineSpan = get(c, FmadOptions.BASELINE_SPAN);
+
+        model = get(c, FmadOptions.MODEL);
+        device = get(c, FmadOptions.DEVICE);
+        batchSize = get(c, FmadOptions.BATCH_SIZE);
+        batchMaxWait = get(c, FmadOptions.BATCH_MAX_WAIT);
+
+        threshold = get(c, FmadOptions.THRESHOLD);
+        warmUp = get(c, FmadOptions.WARM_UP);
+        historySize = get(c, FmadOptions.HISTORY_SIZE);
+        historyStride = get(c, FmadOptions.HISTORY_STRIDE);
+        neighbors = get(c, FmadOptions.NEIGHBORS);
+        scoreSpan = get(c, FmadOptions.SCORE_SPAN);
+        cooldown = get(c, FmadOptions.COOLDOWN);
+
+        interpreterTimeout = get(c, FmadOptions.INTERPRETER_TIMEOUT);
+        interpreterCapacity = get(c, FmadOptions.INTERPRETER_CAPACITY);
+
+        jobName = get(c, FmadOptions.JOB_NAME);
+        parallelism = get(c, FmadOptions.PARALLELISM);
+        checkpointInterval = get(c, FmadOptions.CHECKPOINT_INTERVAL);
+    }
+
+    /**
+     * Parses and validates the given settings.
+     *
+     * @param settings option keys to values, as read from a file and the command line
+     * @throws IllegalArgumentException naming the option, the value and what is accepted, for an
+     *     unknown key, a value of the wrong type, or a value out of range
+     */
+    public static FmadConfig from(Map<String, String> settings) {
+        Set<String> known = new HashSet<>();
+        for (ConfigOption<?> option : FmadOptions.ALL) {
+            known.add(option.key());
+        }
+
+        Properties kafkaProperties = new Properties();
+        List<String> unknown = new ArrayList<>();
+        for (Map.Entry<String, String> entry : settings.entrySet()) {
+            String key = entry.getKey();
+            if (key.startsWith(KAFKA_PROPERTIES_PREFIX)
+                    && key.length() > KAFKA_PROPERTIES_PREFIX.length()) {
+                kafkaProperties.setProperty(
+                        key.substring(KAFKA_PROPERTIES_PREFIX.length()), entry.getValue());
+            } else if (!known.contains(key)) {
+                unknown.add(key);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "Unknown option(s) "
+                            + unknown
+                            + ". Accepted: the keys listed by --help, and any key under '"
+                            + KAFKA_PROPERTIES_PREFIX
+                            + "' for the Kafka clients.");
+        }
+
+        FmadConfig config = new FmadConfig(Configuration.fromMap(settings), kafkaProperties);
+        config.validate();
+        return config;
+    }
+
+    /** Returns the defaults; equivalent to {@code from(Map.of())}. */
+    public static FmadConfig defaults() {
+        return from(Map.of());
+    }
+
+    private static <T> T get(Configuration configuration, ConfigOption<T> option) {
+        try {
+            return configuration.get(option);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "Invalid value '"
+                            + configuration.toMap().get(option.key())
+                            + "' for option '"
+                            + option.key()
+                            + "': "
+                            + acceptedForm(option)
+                            + " ("
+                            + e.getMessage()
+                            + ")",
+                    e);
+        }
+    }
+
+    private static String acceptedForm(ConfigOption<?> option) {
+        Object defaultValue = option.defaultValue();
+        if (defaultValue instanceof Duration) {
+            return "expected a duration such as '500 ms', '30 s' or '10 min'";
+        }
+        if (defaultValue instanceof Enum<?>) {
+            List<String> names = new ArrayList<>();
+            for (Object constant : defaultValue.getClass().getEnumConstants()) {
+                names.add(((Enum<?>) constant).name());
+            }
+            return "expected one of " + names;
+        }
+        if (defaultValue instanceof Integer) {
+            return "expected an integer";
+        }
+        if (defaultValue instanceof Double) {
+            return "expected a number";
+        }
+        if (defaultValue instanceof Boolean) {
+            return "expected true or false";
+        }
+        return "expected a string";
+    }
+
+    private void validate() {
+        requireNonBlank(FmadOptions.BOOTSTRAP_SERVERS, bootstrapServers);
+        requireNonBlank(FmadOptions.METRICS_TOPIC, metricsTopic);
+        requireNonBlank(FmadOptions.ALERTS_TOPIC, alertsTopic);
+        requireNonBlank(FmadOptions.DEAD_LETTERS_TOPIC, deadLettersTopic);
+        requireNonBlank(FmadOptions.GROUP_ID, groupId);
+        requireNonBlank(FmadOptions.TRANSACTIONAL_ID_PREFIX, transactionalIdPrefix);
+        requireNonBlank(FmadOptions.MODEL, model);
+        requireNonBlank(FmadOptions.JOB_NAME, jobName);
+        if (metricsTopic.equals(alertsTopic) || metricsTopic.equals(deadLettersTopic)) {
+            throw invalid(
+                    FmadOptions.METRICS_TOPIC,
+                    metricsTopic,
+                    "a topic distinct from kafka.topic.alerts and kafka.topic.dead-letters");
+        }
+
+        requirePositive(FmadOptions.TRANSACTION_TIMEOUT, transactionTimeout);
+        requirePositive(FmadOptions.CHECKPOINT_INTERVAL, checkpointInterval);
+        if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE
+                && transactionTimeout.compareTo(checkpointInterval) <= 0) {
+            throw invalid(
+                    FmadOptions.TRANSACTION_TIMEOUT,
+                    transactionTimeout,
+                    "a duration above checkpoint.interval (" + checkpointInterval + ")");
+        }
+        requireNotNegative(FmadOptions.OUT_OF_ORDERNESS, outOfOrderness);
+        requireNotNegative(FmadOptions.IDLENESS, idleness);
+        requirePositive(FmadOptions.MAX_FUTURE_SKEW, maxFutureSkew);
+
+        requireRange(FmadOptions.WINDOW_SIZE, windowSize, 2, 4096);
+        requireRange(FmadOptions.WINDOW_SLIDE, windowSlide, 1, windowSize);
+        requireRange(FmadOptions.BASELINE_SPAN, baselineSpan, 2, 10_000_000);
+
+        requireRange(FmadOptions.BATCH_SIZE, batchSize, 1, 65_536);
+        requirePositive(FmadOptions.BATCH_MAX_WAIT, batchMaxWait);
+
+        if (!(threshold > 0.0 && threshold < 1.0)) {
+            throw invalid(FmadOptions.THRESHOLD, threshold, "a number strictly between 0 and 1");
+        }
+        requireRange(FmadOptions.WARM_UP, warmUp, 0, Integer.MAX_VALUE);
+        requireRange(FmadOptions.HISTORY_SIZE, historySize, 1, 100_000);
+        requireRange(FmadOptions.HISTORY_STRIDE, historyStride, 1, 100_000);
+        requireRange(FmadOptions.NEIGHBORS, neighbors, 1, historySize);
+        requireRange(FmadOptions.SCORE_SPAN, scoreSpan, 2, 10_000_000);
+        requireRange(FmadOptions.COOLDOWN, cooldown, 0, Integer.MAX_VALUE);
+
+        requirePositive(FmadOptions.INTERPRETER_TIMEOUT, interpreterTimeout);
+        requireRange(FmadOptions.INTERPRETER_CAPACITY, interpreterCapacity, 1, 100_000);
+
+        if (parallelism != -1) {
+            requireRange(FmadOptions.PARALLELISM, parallelism, 1, 32_768);
+        }
+    }
+
+    private static void requireNonBlank(ConfigOption<String> option, String value) {
+        if (value == null || value.isBlank()) {
+            throw invalid(option, value, "a non-empty string");
+        }
+    }
+
+    private static void requireRange(ConfigOption<Integer> option, int value, int min, int max) {
+        if (value < min || value > max) {
+            String range =
+                    max == Integer.MAX_VALUE
+                            ? "an integer of at least " + min
+                            : "an integer from " + min + " to " + max;
+            throw invalid(option, value, range);
+        }
+    }
+
+    private static void requirePositive(ConfigOption<Duration> option, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw invalid(option, value, "a positive duration");
+        }
+    }
+
+    private static void requireNotNegative(ConfigOption<Duration> option, Duration value) {
+        if (value.isNegative()) {
+            throw invalid(option, value, "a duration of 0 or more");
+        }
+    }
+
+    static IllegalArgumentException invalid(ConfigOption<?> option, Object value, String accepted) {
+        return new IllegalArgumentException(
+                "Invalid value '" + value + "' for option '" + option.key() + "': expected " + accepted + ".");
+    }
+}

@@ -1,0 +1,329 @@
+package io.fmad.job.config;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every option of the fmad job. Keys are namespaced and hyphenated like Flink's own; each option
+ * states its unit and the meaning of special values. {@link FmadConfig#from} parses and validates
+ * them at job start, so an invalid value fails before any operator runs.
+ */
+public final class FmadOptions {
+
+    // ---------------------------------------------------------------- Kafka
+
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS =
+            ConfigOptions.key("kafka.bootstrap-servers")
+                    .stringType()
+                    .defaultValue("127.0.0.1:9092")
+                    .withDescription("Kafka bootstrap servers, as host:port[,host:port...].");
+
+    public static final ConfigOption<String> METRICS_TOPIC =
+            ConfigOptions.key("kafka.topic.metrics")
+                    .stringType()
+                    .defaultValue("fmad-metrics")
+                    .withDescription("Topic of MetricEvent records (Avro single-object encoding).");
+
+    public static final ConfigOption<String> ALERTS_TOPIC =
+            ConfigOptions.key("kafka.topic.alerts")
+                    .stringType()
+                    .defaultValue("fmad-alerts")
+                    .withDescription("Topic the AnomalyAlert records are written to.");
+
+    public static final ConfigOption<String> DEAD_LETTERS_TOPIC =
+            ConfigOptions.key("kafka.topic.dead-letters")
+                    .stringType()
+                    .defaultValue("fmad-dead-letters")
+                    .withDescription("Topic for input records that fail to deserialize or validate.");
+
+    public static final ConfigOption<String> GROUP_ID =
+            ConfigOptions.key("kafka.group-id")
+                    .stringType()
+                    .defaultValue("fmad")
+                    .withDescription("Consumer group id of the metrics source.");
+
+    public static final ConfigOption<StartingOffsets> STARTING_OFFSETS =
+            ConfigOptions.key("kafka.starting-offsets")
+                    .enumType(StartingOffsets.class)
+                    .defaultValue(StartingOffsets.COMMITTED)
+                    .withDescription(
+                            "Where the metrics source starts when no checkpoint is restored:"
+                                    + " EARLIEST, LATEST, or COMMITTED (the group's committed"
+                                    + " offsets, falling back to EARLIEST).");
+
+    public static final ConfigOption<Boolean> BOUNDED =
+            ConfigOptions.key("kafka.bounded")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "If true, the source stops at the latest offsets seen at job start,"
+                                    + " so the job finishes (replays and tests).");
+
+    public static final ConfigOption<DeliveryGuarantee> DELIVERY_GUARANTEE =
+            ConfigOptions.key("kafka.delivery-guarantee")
+                    .enumType(DeliveryGuarantee.class)
+                    .defaultValue(DeliveryGuarantee.EXACTLY_ONCE)
+                    .withDescription(
+                            "Delivery guarantee of the alert and dead-letter sinks: EXACTLY_ONCE"
+                                    + " (Kafka transactions committed on checkpoints; consumers"
+                                    + " read with isolation.level=read_committed),"
+                                    + " AT_LEAST_ONCE or NONE.");
+
+    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
+            ConfigOptions.key("kafka.transactional-id-prefix")
+                    .stringType()
+                    .defaultValue("fmad")
+                    .withDescription(
+                            "Prefix of the sinks' Kafka transactional ids. Must be unique per"
+                                    + " job on a cluster.");
+
+    public static final ConfigOption<Duration> TRANSACTION_TIMEOUT =
+            ConfigOptions.key("kafka.transaction-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(10))
+                    .withDescription(
+                            "Kafka transaction timeout of the exactly-once sinks. Must be above"
+                                    + " checkpoint.interval and at most the broker's"
+                                    + " transaction.max.timeout.ms (15 min by default), which is"
+                                    + " checked against the broker at job start.");
+
+    // ---------------------------------------------------------------- Event time and validation
+
+    public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
+            ConfigOptions.key("watermark.out-of-orderness")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription(
+                            "How far behind the latest event time an event may arrive and still"
+                                    + " be placed in order. Later events are dropped and counted.");
+
+    public static final ConfigOption<Duration> IDLENESS =
+            ConfigOptions.key("watermark.idleness")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription(
+                            "Processing time after which a source partition without events is"
+                                    + " marked idle, so it does not hold back the watermark."
+                                    + " 0 disables idleness detection.");
+
+    public static final ConfigOption<Duration> MAX_FUTURE_SKEW =
+            ConfigOptions.key("validation.max-future-skew")
+                    .durationType()
+                    .defaultValue(Duration.ofDays(1))
+                    .withDescription(
+                            "Events whose time is further ahead of the wall clock than this are"
+                                    + " sent to the dead-letter topic (TIMESTAMP_IN_FUTURE).");
+
+    // ---------------------------------------------------------------- Windowing
+
+    public static final ConfigOption<Integer> WINDOW_SIZE =
+            ConfigOptions.key("window.size")
+                    .intType()
+                    .defaultValue(64)
+                    .withDescription(
+                            "Points per sliding window, per key. Must equal the encoder model's"
+                                    + " input length. 64 points is 5 h 20 min of 5-minute data.");
+
+    public static final ConfigOption<Integer> WINDOW_SLIDE =
+            ConfigOptions.key("window.slide")
+                    .intType()
+                    .defaultValue(1)
+                    .withDescription(
+                            "A window is emitted every this many points, per key. 1 scores every"
+                                    + " point, which suits minute-level data.");
+
+    public static final ConfigOption<Integer> BASELINE_SPAN =
+            ConfigOptions.key("window.baseline-span")
+                    .intType()
+                    .defaultValue(2016)
+                    .withDescription(
+                            "Span, in points, of the exponentially weighted mean and standard"
+                                    + " deviation that normalize each key's windows (2016 points"
+                                    + " is one week of 5-minute data).");
+
+    // ---------------------------------------------------------------- Encoder
+
+    public static final ConfigOption<String> MODEL =
+            ConfigOptions.key("encoder.model")
+                    .stringType()
+                    .defaultValue("classpath:io/fmad/models/fmad-ts-ae/1")
+                    .withDescription(
+                            "The encoder model: classpath:RESOURCE_DIR for a model shipped in a"
+                                    + " jar, or the path of a SavedModel directory.");
+
+    public static final ConfigOption<DeviceOption> DEVICE =
+            ConfigOptions.key("encoder.device")
+                    .enumType(DeviceOption.class)
+                    .defaultValue(DeviceOption.AUTO)
+                    .withDescription(
+                            "Where the encoder runs: AUTO (a GPU when the engine sees one, the"
+                                    + " CPU otherwise), CPU or GPU.");
+
+    public static final ConfigOption<Integer> BATCH_SIZE =
+            ConfigOptions.key("encoder.batch-size")
+                    .intType()
+                    .defaultValue(64)
+                    .withDescription(
+                            "Maximum number of window rows (one per key and value) per"
+                                    + " inference call.");
+
+    public static final ConfigOption<Duration> BATCH_MAX_WAIT =
+            ConfigOptions.key("encoder.batch-max-wait")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(20))
+                    .withDescription(
+                            "Longest time a window waits for its batch to fill before the"
+                                    + " batch runs anyway.");
+
+    // ---------------------------------------------------------------- Detector
+
+    public static final ConfigOption<Double> THRESHOLD =
+            ConfigOptions.key("detector.threshold")
+                    .doubleType()
+                    .defaultValue(0.9995)
+                    .withDescription(
+                            "Anomaly score in (0, 1) at or above which an alert is emitted.");
+
+    public static final ConfigOption<Integer> WARM_UP =
+            ConfigOptions.key("detector.warm-up")
+                    .intType()
+                    .defaultValue(600)
+                    .withDescription(
+                            "Windows a key must have been scored on before it can alert. The"
+                                    + " detector learns during warm-up but emits nothing.");
+
+    public static final ConfigOption<Integer> HISTORY_SIZE =
+            ConfigOptions.key("detector.history-size")
+                    .intType()
+                    .defaultValue(48)
+                    .withDescription(
+                            "Normal window embeddings kept per key and value, as the reference"
+                                    + " set for nearest-neighbour distances.");
+
+    public static final ConfigOption<Integer> HISTORY_STRIDE =
+            ConfigOptions.key("detector.history-stride")
+                    .intType()
+                    .defaultValue(8)
+                    .withDescription(
+                            "Every this many windows, the current one joins the reference set"
+                                    + " (when it is not anomalous). history-size times"
+                                    + " history-stride windows is the memory of a key.");
+
+    public static final ConfigOption<Integer> NEIGHBORS =
+            ConfigOptions.key("detector.neighbors")
+                    .intType()
+                    .defaultValue(3)
+                    .withDescription(
+                            "k of the k nearest neighbours whose mean distance is the raw score.");
+
+    public static final ConfigOption<Integer> SCORE_SPAN =
+            ConfigOptions.key("detector.score-span")
+                    .intType()
+                    .defaultValue(500)
+                    .withDescription(
+                            "Span, in windows, of the exponentially weighted statistics that"
+                                    + " calibrate a key's raw scores to [0, 1].");
+
+    public static final ConfigOption<Integer> COOLDOWN =
+            ConfigOptions.key("detector.cooldown")
+                    .intType()
+                    .defaultValue(64)
+                    .withDescription(
+                            "Windows after an alert during which the same key emits no new"
+                                    + " alert.");
+
+    // ---------------------------------------------------------------- Interpreter
+
+    public static final ConfigOption<Duration> INTERPRETER_TIMEOUT =
+            ConfigOptions.key("interpreter.timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(5))
+                    .withDescription(
+                            "Time an alert's explanation may take. After it, the alert leaves"
+                                    + " with the built-in explanation, flagged as failed.");
+
+    public static final ConfigOption<Integer> INTERPRETER_CAPACITY =
+            ConfigOptions.key("interpreter.capacity")
+                    .intType()
+                    .defaultValue(100)
+                    .withDescription("Alerts in flight in the interpreter, per subtask.");
+
+    // ---------------------------------------------------------------- Job
+
+    public static final ConfigOption<String> JOB_NAME =
+            ConfigOptions.key("job.name")
+                    .stringType()
+                    .defaultValue("fmad")
+                    .withDescription("Name of the Flink job.");
+
+    public static final ConfigOption<Integer> PARALLELISM =
+            ConfigOptions.key("job.parallelism")
+                    .intType()
+                    .defaultValue(-1)
+                    .withDescription(
+                            "Parallelism of the job's operators. -1 uses the cluster default.");
+
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
+            ConfigOptions.key("checkpoint.interval")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(10))
+                    .withDescription(
+                            "Checkpoint interval. Alerts become visible to read_committed"
+                                    + " consumers when the checkpoint after them completes.");
+
+    /** All options, for rejecting unknown keys and for printing help. */
+    public static final List<ConfigOption<?>> ALL =
+            List.of(
+                    BOOTSTRAP_SERVERS,
+                    METRICS_TOPIC,
+                    ALERTS_TOPIC,
+                    DEAD_LETTERS_TOPIC,
+                    GROUP_ID,
+                    STARTING_OFFSETS,
+                    BOUNDED,
+                    DELIVERY_GUARANTEE,
+                    TRANSACTIONAL_ID_PREFIX,
+                    TRANSACTION_TIMEOUT,
+                    OUT_OF_ORDERNESS,
+                    IDLENESS,
+                    MAX_FUTURE_SKEW,
+                    WINDOW_SIZE,
+                    WINDOW_SLIDE,
+                    BASELINE_SPAN,
+                    MODEL,
+                    DEVICE,
+                    BATCH_SIZE,
+                    BATCH_MAX_WAIT,
+                    THRESHOLD,
+                    WARM_UP,
+                    HISTORY_SIZE,
+                    HISTORY_STRIDE,
+                    NEIGHBORS,
+                    SCORE_SPAN,
+                    COOLDOWN,
+                    INTERPRETER_TIMEOUT,
+                    INTERPRETER_CAPACITY,
+                    JOB_NAME,
+                    PARALLELISM,
+                    CHECKPOINT_INTERVAL);
+
+    /** Where the metrics source starts when no checkpoint or savepoint is restored. */
+    public enum StartingOffsets {
+        EARLIEST,
+        LATEST,
+        COMMITTED
+    }
+
+    /** Device choice for the encoder. Mirrors the models module's selection, as a config enum. */
+    public enum DeviceOption {
+        AUTO,
+        CPU,
+        GPU
+    }
+
+    private FmadOptions() {}
+}

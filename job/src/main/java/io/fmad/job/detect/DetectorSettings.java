@@ -1,0 +1,44 @@
+package io.fmad.job.detect;
+
+import java.io.Serializable;
+
+/**
+ * Settings of {@link EmbeddingDistanceDetector}; see the {@code detector.*} options for meanings.
+ *
+ * @param threshold anomaly score in (0, 1) at or above which an alert is emitted
+ * @param warmUp windows a key is scored on before it may alert
+ * @param historySize reference embeddings kept per key and channel
+ * @param historyStride every this many windows, the current one joins the reference set
+ * @param neighbors k of the k nearest neighbours
+ * @param scoreSpan span, in windows, of the raw-score calibration statistics
+ * @param cooldown windows after an alert during which the key emits no new alert
+ */
+public record DetectorSettings(
+        double threshold,
+        int warmUp,
+        int historySize,
+        int historyStride,
+        int neighbors,
+        int scoreSpan,
+        int cooldown)
+        implements Serializable {
+
+    public DetectorSettings {
+        if (!(threshold > 0 && threshold < 1)) {
+            throw new IllegalArgumentException("threshold must be in (0, 1), was " + threshold);
+        }
+        if (warmUp < 0 || cooldown < 0) {
+            throw new IllegalArgumentException(
+                    "warmUp and cooldown must not be negative, were " + warmUp + " and " + cooldown);
+        }
+        if (historySize < 1 || historyStride < 1 || scoreSpan < 2) {
+            throw new IllegalArgumentException(
+                    "historySize and historyStride must be at least 1 and scoreSpan at least 2, were "
+                            + historySize + ", " + historyStride + " and " + scoreSpan);
+        }
+        if (neighbors < 1 || neighbors > historySize) {
+            throw new IllegalArgumentException(
+                    "neighbors must be from 1 to historySize (" + historySize + "), was " + neighbors);
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package io.fmad.job.detect;
+
+import io.fmad.avro.AnomalyAlert;
+import io.fmad.avro.Severity;
+import io.fmad.avro.ValueStatistics;
+import io.fmad.job.encode.EmbeddedWindow;
+import io.fmad.job.window.SeriesWindow;
+
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Scores each embedded window against its key's own history and emits an {@link AnomalyAlert}
+ * when the score reaches the threshold.
+ *
+ * <p>Scoring is {@link NearestNeighborScorer}: the distance to the key's nearest normal reference
+ * embeddings, calibrated per key to [0, 1]. A key alerts only after {@code warmUp} windows, and at
+ * most once per {@code cooldown} windows.
+ *
+ * <p>Alert ids are name-based UUIDs of key, window end, detector and model, so the same window
+ * yields the same id when it is scored again after a failure.
+ */
+public class EmbeddingDistanceDetector
+        extends KeyedProcessFunction<String, EmbeddedWindow, AnomalyAlert> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The detector's name in alerts. */
+    public static final String NAME = "embedding-knn";
+
+    /** Accumulator with the number of alerts emitted, for the local runner and tests. */
+    public static final String ALERTS_ACCUMULATOR = "alertsEmitted";
+
+    private final DetectorSettings settings;
+
+    private transient NearestNeighborScorer scorer;
+    private transient ValueState<DetectorState> state;
+    private transient Counter windowsScored;
+    private transient Counter alertsEmitted;
+    private transient Counter alertsInCooldown;
+    private transient LongCounter alertsAccumulator;
+
+    public EmbeddingDistanceDetector(DetectorSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        scorer = new NearestNeighborScorer(settings);
+        state =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        "detector", TypeInformation.of(DetectorState.class)));
+        var metrics = getRuntimeContext().getMetricGroup().addGroup("detector");
+        windowsScored = metrics.counter("windowsScored");
+        alertsEmitted = metrics.counter("alertsEmitted");
+        alertsInCooldown = metrics.counter("alertsInCooldown");
+        alertsAccumulator = new LongCounter();
+        getRuntimeContext().addAccumulator(ALERTS_ACCUMULATOR, alertsAccumulator);
+    }
+
+    @Override
+    public void processElement(EmbeddedWindow window, Context ctx, Collector<AnomalyAlert> out)
+            throws Exception {
+        DetectorState current = state.value();
+        int channels = window.window.channels();
+        if (current == null
+                || current.channels != channels
+                || current.embeddingDim != window.embeddingDim) {
+            current = DetectorState.create(channels, window.embeddingDim, settings.historySize());
+        }
+
+        NearestNeighborScorer.Result result = scorer.scoreAndUpdate(current, window);
+        windowsScored.inc();
+
+        boolean warm = current.windowsSeen > settings.warmUp();
+        if (warm && result.calibrated() && result.score() >= settings.threshold()) {
+            boolean cooling =
+                    current.lastAlertWindow >= 0
+                            && current.windowsSeen - current.lastAlertWindow <= settings.cooldown();
+            if (cooling) {
+                alertsInCooldown.inc();
+            } else {
+                current.lastAlertWindow = current.windowsSeen;
+                out.collect(toAlert(window, result));
+                alertsEmitted.inc();
+                alertsAccumulator.add(1L);
+            }
+        }
+        state.update(current);
+    }
+
+    private AnomalyAlert toAlert(EmbeddedWindow embedded, NearestNeighborScorer.Result result) {
+        SeriesWindow window = embedded.window;
+        Map<String, Double> contributions = new HashMap<>();
+        Map<String, ValueStatistics> statistics = new HashMap<>();
+        double[] shares = contributionShares(result.channelZ());
+        for (int c = 0; c < window.channels(); c++) {
+            String name = window.valueNames[c];
+            contributions.put(name, shares[c]);
+            statistics.put(
+                    name,
+                    ValueStatistics.newBuilder()
+                            .setLast(window.last[c])
+                            .setMean(window.mean[c])
+                            .setMin(window.min[c])
+                            .setMax(window.max[c])
+                            .setBaselineMean(window.baselineMean[c])
+                            .setBaselineStddev(window.baselineStddev[c])
+                            .build());
+        }
+
+        return AnomalyAlert.newBuilder()
+                .setAlertId(alertId(window.key, window.end, embedded.modelId, embedded.modelVersion))
+                .setKey(window.key)
+                .setWindowStart(Instant.ofEpochMilli(window.start))
+                .setWindowEnd(Instant.ofEpochMilli(window.end))
+                .setScore(result.score())
+                .setThreshold(settings.threshold())
+                .setSeverity(severity(result.maxZ()))
+                .setModelId(embedded.modelId)
+                .setModelVersion(embedded.modelVersion)
+                .setDetector(NAME)
+                .setContributions(contributions)
+                .setStatistics(statistics)
+                .setExplanation(null)
+                .build();
+    }
+
+    /** Name-based (type 3) UUID of the fields that identify one scored window. */
+    static String alertId(String key, long windowEnd, String modelId, String modelVersion) {
+        String name = key + '\u0000' + windowEnd + '\u0000' + NAME + '\u0000' + modelId + '\u0000' + modelVersion;
+        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /**
+     * Grades an alert by the upper-tail probability of its z-score: below 1e-7 is critical, below
+     * 1e-5 high, below 1e-4 medium, anything else low.
+     */
+    static Severity severity(double z) {
+        double tail = NearestNeighborScorer.upperTail(z);
+        if (tail < 1e-7) {
+            return Severity.CRITICAL;
+        }
+        if (tail < 1e-5) {
+            return Severity.HIGH;
+        }
+        if (tail < 1e-4) {
+            return Severity.MEDIUM;
+        }
+        return Severity.LOW;
+    }
+
+    /** Each channel's share of the positive z-scores; equal shares when none is positive. */
+    static double[] contributionShares(double[] z) {
+        double[] shares = new double[z.length];
+        double total = 0;
+        for (double value : z) {
+            total += Math.max(0, value);
+        }
+        for (int c = 0; c < z.length; c++) {
+            shares[c] = total > 0 ? Math.max(0, z[c]) / total : 1.0 / z.length;
+        }
+        return shares;
+    }
+}

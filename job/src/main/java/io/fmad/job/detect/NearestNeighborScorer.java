@@ -1,0 +1,188 @@
+package io.fmad.job.detect;
+
+import io.fmad.job.encode.EmbeddedWindow;
+
+import java.util.Arrays;
+
+/**
+ * Scores a window's embeddings against the key's own reference embeddings and calibrates the
+ * result to [0, 1].
+ *
+ * <p>Per channel, the raw score is {@code log(mean distance to the k nearest reference
+ * embeddings)}, counting only references whose windows do not overlap the scored one (an
+ * overlapping window is trivially near). Each key keeps an exponentially weighted mean and
+ * variance of its raw scores; the channel's score is the standard normal CDF of the raw score's
+ * z-score against them, so scores mean the same on every key whatever its scale or noise. The
+ * statistics are updated with the raw score capped at {@value #UPDATE_CAP_SIGMAS} standard
+ * deviations above the mean, so one anomaly does not mask the next.
+ *
+ * <p>Stateless and thread-safe: all state is in the {@link DetectorState} passed in.
+ */
+final class NearestNeighborScorer {
+
+    /** Raw scores folded in before a channel's score is trusted; until then it scores 0. */
+    static final int MIN_CALIBRATION_SAMPLES = 30;
+
+    /** Cap, in standard deviations above the mean, on a raw score folded into the statistics. */
+    static final double UPDATE_CAP_SIGMAS = 4.0;
+
+    /** Added to distances before the logarithm; distances are in normalized embedding units. */
+    private static final double DISTANCE_FLOOR = 1e-4;
+
+    /** Floor of the raw-score variance, so a key with constant raw scores does not divide by 0. */
+    private static final double VARIANCE_FLOOR = 1e-4;
+
+    private final DetectorSettings settings;
+
+    NearestNeighborScorer(DetectorSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Outcome of scoring one window: per-channel z-scores and the window's overall score. */
+    record Result(double score, double maxZ, double[] channelZ, boolean calibrated) {}
+
+    /**
+     * Scores {@code window}, then updates {@code state}: calibration statistics, and the reference
+     * set when the window is due to join it and is not anomalous.
+     */
+    Result scoreAndUpdate(DetectorState state, EmbeddedWindow window) {
+        int channels = state.channels;
+        long sequence = window.window.sequence;
+        long overlapLimit = sequence - window.window.windowSize;
+        double[] raw = new double[channels];
+        boolean hasNeighbors = true;
+
+        for (int c = 0; c < channels; c++) {
+            double distance = meanNearestDistance(state, window.embeddings, c, overlapLimit);
+            if (Double.isNaN(distance)) {
+                hasNeighbors = false;
+                break;
+            }
+            raw[c] = Math.log(distance + DISTANCE_FLOOR);
+        }
+
+        double[] z = new double[channels];
+        boolean calibrated = hasNeighbors && state.scoreCount >= MIN_CALIBRATION_SAMPLES;
+        double maxZ = Double.NEGATIVE_INFINITY;
+        if (hasNeighbors) {
+            for (int c = 0; c < channels; c++) {
+                double stddev = Math.sqrt(Math.max(state.scoreVariance[c], VARIANCE_FLOOR));
+                z[c] = (raw[c] - state.scoreMean[c]) / stddev;
+                maxZ = Math.max(maxZ, z[c]);
+            }
+            updateCalibration(state, raw);
+        }
+        double score = calibrated ? standardNormalCdf(maxZ) : 0.0;
+
+        if (state.windowsSeen % settings.historyStride() == 0 && score < settings.threshold()) {
+            addReference(state, window.embeddings, sequence);
+        }
+        state.windowsSeen++;
+        return new Result(score, calibrated ? maxZ : 0.0, z, calibrated);
+    }
+
+    private double meanNearestDistance(
+            DetectorState state, float[] embeddings, int channel, long overlapLimit) {
+        int k = settings.neighbors();
+        int dim = state.embeddingDim;
+        double[] nearest = new double[k];
+        Arrays.fill(nearest, Double.POSITIVE_INFINITY);
+        int found = 0;
+
+        for (int i = 0; i < state.historyCount; i++) {
+            if (state.historySequence[i] > overlapLimit) {
+                continue;
+            }
+            int offset = (channel * state.historySize + i) * dim;
+            double sum = 0;
+            for (int d = 0; d < dim; d++) {
+                double difference = embeddings[channel * dim + d] - state.history[offset + d];
+                sum += difference * difference;
+            }
+            found++;
+            insertIfNearer(nearest, Math.sqrt(sum));
+        }
+        if (found < k) {
+            return Double.NaN;
+        }
+
+        double total = 0;
+        for (double distance : nearest) {
+            total += distance;
+        }
+        return total / k;
+    }
+
+    /** Keeps {@code nearest} sorted ascending, holding the smallest distances seen. */
+    private static void insertIfNearer(double[] nearest, double distance) {
+        int last = nearest.length - 1;
+        if (distance >= nearest[last]) {
+            return;
+        }
+        int i = last;
+        while (i > 0 && nearest[i - 1] > distance) {
+            nearest[i] = nearest[i - 1];
+            i--;
+        }
+        nearest[i] = distance;
+    }
+
+    private void updateCalibration(DetectorState state, double[] raw) {
+        state.scoreCount++;
+        double alpha = Math.max(1.0 / state.scoreCount, 1.0 / settings.scoreSpan());
+        for (int c = 0; c < state.channels; c++) {
+            double x = raw[c];
+            if (state.scoreCount > MIN_CALIBRATION_SAMPLES) {
+                double cap = state.scoreMean[c] + UPDATE_CAP_SIGMAS * Math.sqrt(state.scoreVariance[c]);
+                x = Math.min(x, cap);
+            }
+            double delta = x - state.scoreMean[c];
+            state.scoreMean[c] += alpha * delta;
+            state.scoreVariance[c] = (1 - alpha) * (state.scoreVariance[c] + alpha * delta * delta);
+        }
+    }
+
+    private static void addReference(DetectorState state, float[] embeddings, long sequence) {
+        int dim = state.embeddingDim;
+        int slot = state.historyNext;
+        for (int c = 0; c < state.channels; c++) {
+            System.arraycopy(
+                    embeddings, c * dim, state.history, (c * state.historySize + slot) * dim, dim);
+        }
+        state.historySequence[slot] = sequence;
+        state.historyNext = (slot + 1) % state.historySize;
+        state.historyCount = Math.min(state.historyCount + 1, state.historySize);
+    }
+
+    /** Standard normal CDF, through the complementary error function for accurate upper tails. */
+    static double standardNormalCdf(double z) {
+        return 1.0 - upperTail(z);
+    }
+
+    /** P(Z > z) for a standard normal Z. */
+    static double upperTail(double z) {
+        return 0.5 * erfc(z / Math.sqrt(2.0));
+    }
+
+    /**
+     * Complementary error function, by a Chebyshev fit with fractional error below 1.2e-7 for all
+     * x; the tests check it against reference values.
+     */
+    static double erfc(double x) {
+        double t = 1.0 / (1.0 + 0.5 * Math.abs(x));
+        double polynomial =
+                -x * x
+                        - 1.26551223
+                        + t * (1.00002368
+                        + t * (0.37409196
+                        + t * (0.09678418
+                        + t * (-0.18628806
+                        + t * (0.27886807
+                        + t * (-1.13520398
+                        + t * (1.48851587
+                        + t * (-0.82215223
+                        + t * 0.17087277))))))));
+        double result = t * Math.exp(polynomial);
+        return x >= 0 ? result : 2.0 - result;
+    }
+}

@@ -1,0 +1,22 @@
+package io.fmad.job.interpret;
+
+import io.fmad.avro.AnomalyAlert;
+import io.fmad.avro.Explanation;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Explains an alert. Implementations may call remote services; they must not block the calling
+ * thread and must not modify the alert.
+ */
+public interface Interpreter extends AutoCloseable {
+
+    /** Name written into {@link Explanation#getInterpreter()}. */
+    String name();
+
+    /** Starts explaining {@code alert}; the future fails if no explanation can be made. */
+    CompletableFuture<Explanation> explain(AnomalyAlert alert);
+
+    @Override
+    default void close() {}
+}

@@ -1,0 +1,323 @@
+package io.fmad.job.local;
+
+import io.fmad.avro.MetricEvent;
+import io.fmad.connectors.kafka.EmbeddedKafkaBroker;
+import io.fmad.connectors.serde.SingleObjectCodec;
+import io.fmad.connectors.tools.NabCsvReader;
+import io.fmad.connectors.tools.ReplayTool;
+import io.fmad.job.FmadPipeline;
+import io.fmad.job.config.ConfigLoader;
+import io.fmad.job.config.FmadConfig;
+import io.fmad.job.config.FmadOptions;
+import io.fmad.job.detect.EmbeddingDistanceDetector;
+import io.fmad.job.ingest.DeadLetterRouter;
+
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Runs the whole job on one machine: a real Kafka broker in-process on 127.0.0.1, the job on a
+ * Flink MiniCluster, an input stream, and the alerts printed as they arrive.
+ *
+ * <pre>
+ * LocalRunner [--input PATH] [--value-name NAME] [--keys N] [--days N] [--seed N] [--OPTION VALUE ...]
+ * </pre>
+ *
+ * <p>Without {@code --input}, the input is {@link MetricGenerator}'s demo stream plus a few invalid
+ * records that go to the dead-letter topic. With {@code --input}, it is the NAB-format CSV files
+ * under PATH (one key per file), merged in event-time order. Any other option is a job option
+ * (see {@link FmadOptions}). The source is bounded, so the run ends by itself with a summary.
+ */
+public final class LocalRunner {
+
+    private static final int METRICS_PARTITIONS = 2;
+    private static final int DEFAULT_PARALLELISM = 2;
+    private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(2);
+
+    private final PrintStream out;
+
+    private LocalRunner(PrintStream out) {
+        this.out = out;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int status;
+        try {
+            status = new LocalRunner(System.out).run(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("Error: " + e.getMessage());
+            status = 2;
+        }
+        System.exit(status);
+    }
+
+    /** Options of the runner itself; everything else is passed to the job. */
+    private static final class RunnerOptions {
+        Path input;
+        String valueName = NabCsvReader.DEFAULT_VALUE_NAME;
+        int keys = 6;
+        int days = 4;
+        long seed = 42;
+        final Map<String, String> jobSettings = new LinkedHashMap<>();
+    }
+
+    int run(String[] args) throws Exception {
+        if (List.of(args).contains("--help")) {
+            out.println(
+                    "Usage: demo.sh [--input PATH] [--value-name NAME] [--keys N] [--days N] [--seed N]"
+                            + " [--OPTION VALUE ...]\n\nJob options:\n"
+                            + ConfigLoader.describeOptions());
+            return 0;
+        }
+        long startNanos = System.nanoTime();
+        RunnerOptions options = parse(args);
+        Path workDir = Files.createTempDirectory("fmad-local-");
+
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(workDir.resolve("kafka"))) {
+            FmadConfig config = configure(options, broker.bootstrapServers());
+            broker.createTopic(config.metricsTopic, METRICS_PARTITIONS);
+            broker.createTopic(config.alertsTopic, METRICS_PARTITIONS);
+            broker.createTopic(config.deadLettersTopic, 1);
+            out.printf("Kafka broker on %s; topics %s, %s, %s%n", broker.bootstrapServers(),
+                    config.metricsTopic, config.alertsTopic, config.deadLettersTopic);
+
+            long produced = produceInput(options, config);
+            FmadPipeline.validate(config);
+
+            try (AlertPrinter printer = new AlertPrinter(broker.bootstrapServers(), config.alertsTopic, out, startNanos)) {
+                printer.start();
+                StreamExecutionEnvironment env = LocalFlink.environment(
+                        config.parallelism > 0 ? config.parallelism : DEFAULT_PARALLELISM);
+                FmadPipeline.build(env, config);
+                out.printf("Running job '%s' on a local Flink MiniCluster%n", config.jobName);
+                JobExecutionResult result = env.execute(config.jobName);
+                printer.finish(DRAIN_TIMEOUT);
+
+                long deadLetters = countRecords(broker.bootstrapServers(), config.deadLettersTopic);
+                printSummary(result, produced, printer, deadLetters, startNanos);
+            }
+        } finally {
+            deleteRecursively(workDir);
+        }
+        return 0;
+    }
+
+    private static RunnerOptions parse(String[] args) {
+        RunnerOptions options = new RunnerOptions();
+        List<String> jobArgs = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String argument = args[i];
+            String value = i + 1 < args.length ? args[i + 1] : null;
+            switch (argument) {
+                case "--input":
+                    options.input = Path.of(require(argument, value));
+                    i++;
+                    break;
+                case "--value-name":
+                    options.valueName = require(argument, value);
+                    i++;
+                    break;
+                case "--keys":
+                    options.keys = parsePositive(argument, require(argument, value));
+                    i++;
+                    break;
+                case "--days":
+                    options.days = parsePositive(argument, require(argument, value));
+                    i++;
+                    break;
+                case "--seed":
+                    options.seed = parseLong(argument, require(argument, value));
+                    i++;
+                    break;
+                default:
+                    jobArgs.add(argument);
+            }
+        }
+        options.jobSettings.putAll(ConfigLoader.load(jobArgs.toArray(new String[0])));
+        if (options.input != null && !Files.exists(options.input)) {
+            throw new IllegalArgumentException(
+                    "Invalid value '" + options.input + "' for --input: no such file or directory");
+        }
+        return options;
+    }
+
+    private static String require(String option, String value) {
+        if (value == null) {
+            throw new IllegalArgumentException("Missing value for " + option);
+        }
+        return value;
+    }
+
+    private static int parsePositive(String option, String value) {
+        long parsed = parseLong(option, value);
+        if (parsed < 1 || parsed > 100_000) {
+            throw new IllegalArgumentException(
+                    "Invalid value '" + value + "' for " + option + ": expected an integer from 1 to 100000");
+        }
+        return (int) parsed;
+    }
+
+    private static long parseLong(String option, String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    "Invalid value '" + value + "' for " + option + ": expected an integer", e);
+        }
+    }
+
+    /** Local defaults (bounded replay from the start, short checkpoints), then the user's options. */
+    private static FmadConfig configure(RunnerOptions options, String bootstrapServers) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put(FmadOptions.BOOTSTRAP_SERVERS.key(), bootstrapServers);
+        settings.put(FmadOptions.BOUNDED.key(), "true");
+        settings.put(FmadOptions.STARTING_OFFSETS.key(), FmadOptions.StartingOffsets.EARLIEST.name());
+        settings.put(FmadOptions.CHECKPOINT_INTERVAL.key(), "2 s");
+        settings.put(FmadOptions.TRANSACTION_TIMEOUT.key(), "2 min");
+        settings.put(FmadOptions.GROUP_ID.key(), "fmad-local");
+        settings.put(FmadOptions.JOB_NAME.key(), "fmad-local");
+        settings.putAll(options.jobSettings);
+        return FmadConfig.from(settings);
+    }
+
+    private long produceInput(RunnerOptions options, FmadConfig config) throws Exception {
+        Properties properties = ReplayTool.producerProperties(config.bootstrapServers);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(properties)) {
+            if (options.input != null) {
+                NabCsvReader.ReadResult read = new NabCsvReader(options.valueName).read(options.input);
+                List<MetricEvent> events = read.mergedEvents();
+                long sent = ReplayTool.replay(producer, config.metricsTopic, events, 0);
+                out.printf("Replayed %d events from %d files under %s (%d invalid rows skipped)%n",
+                        sent, read.series().size(), options.input, read.skippedRows());
+                return sent;
+            }
+
+            Instant start = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(options.days));
+            MetricGenerator.GeneratedStream stream =
+                    new MetricGenerator(options.keys, options.days, options.seed).generate(start);
+            long sent = ReplayTool.replay(producer, config.metricsTopic, stream.events(), 0);
+            long invalid = produceInvalidRecords(producer, config.metricsTopic, start);
+            out.printf("Generated %d events for %d keys over %d days, plus %d invalid records; injected anomalies:%n",
+                    sent, options.keys, options.days, invalid);
+            for (MetricGenerator.InjectedAnomaly anomaly : stream.anomalies()) {
+                out.printf("  %-8s %-11s %-12s %s to %s%n", anomaly.key(), anomaly.valueName(), anomaly.kind(),
+                        anomaly.start(), anomaly.end());
+            }
+            return sent + invalid;
+        }
+    }
+
+    /** Writes one record of each kind the job must dead-letter, to show that path working. */
+    private static long produceInvalidRecords(KafkaProducer<byte[], byte[]> producer, String topic, Instant start)
+            throws Exception {
+        SingleObjectCodec<MetricEvent> codec = SingleObjectCodec.forClass(MetricEvent.class);
+        List<byte[]> records = new ArrayList<>();
+        records.add("{\"key\": \"host-01\", \"cpu\": 12}".getBytes(StandardCharsets.UTF_8));
+        records.add(codec.encode(event("host-01", start.plusSeconds(30), Double.NaN)));
+        records.add(codec.encode(event("", start.plusSeconds(30), 1.0)));
+        records.add(codec.encode(event("host-02", Instant.now().plus(Duration.ofDays(365)), 1.0)));
+        for (byte[] value : records) {
+            producer.send(new ProducerRecord<>(topic, "invalid".getBytes(StandardCharsets.UTF_8), value)).get();
+        }
+        return records.size();
+    }
+
+    private static MetricEvent event(String key, Instant timestamp, double value) {
+        return MetricEvent.newBuilder()
+                .setKey(key)
+                .setTimestamp(timestamp)
+                .setValues(Map.of("cpu", value))
+                .build();
+    }
+
+    private static long countRecords(String bootstrapServers, String topic) {
+        Properties properties = new Properties();
+        properties.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        properties.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        properties.setProperty(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        properties.setProperty(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition()))
+                    .collect(Collectors.toList());
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            // With transactions, end offsets also count commit markers; count records instead.
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long count = 0;
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                count += consumer.poll(Duration.ofMillis(200)).count();
+            }
+            return count;
+        }
+    }
+
+    private void printSummary(
+            JobExecutionResult result, long produced, AlertPrinter printer, long deadLetters, long startNanos) {
+        long eventsIn = longAccumulator(result, DeadLetterRouter.EVENTS_ACCUMULATOR);
+        long alertsEmitted = longAccumulator(result, EmbeddingDistanceDetector.ALERTS_ACCUMULATOR);
+        long jobMillis = result.getNetRuntime();
+        double elapsedSeconds = (System.nanoTime() - startNanos) / 1e9;
+        Map<String, Integer> perKey = printer.alertsPerKey();
+        int alertsRead = perKey.values().stream().mapToInt(Integer::intValue).sum();
+
+        out.println();
+        out.println("Summary");
+        out.printf("  events produced         %d%n", produced);
+        out.printf("  events read by the job  %d (%.0f events/s over the job's %.1f s)%n",
+                eventsIn, eventsIn / Math.max(jobMillis / 1000.0, 1e-3), jobMillis / 1000.0);
+        out.printf("  alerts written          %d (read back committed: %d)%n", alertsEmitted, alertsRead);
+        out.printf("  dead letters            %d%n", deadLetters);
+        out.printf("  first alert after       %s%n", printer.secondsToFirstAlert() < 0
+                ? "no alert" : String.format("%.1f s", printer.secondsToFirstAlert()));
+        out.printf("  elapsed                 %.1f s%n", elapsedSeconds);
+        if (!perKey.isEmpty()) {
+            out.println("  alerts per key:");
+            perKey.entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey(Comparator.naturalOrder()))
+                    .forEach(entry -> out.printf("    %-50s %d%n", entry.getKey(), entry.getValue()));
+        }
+        if (printer.undecodable() > 0) {
+            out.printf("  undecodable alert records: %d%n", printer.undecodable());
+        }
+    }
+
+    private static long longAccumulator(JobExecutionResult result, String name) {
+        Object value = result.getAllAccumulatorResults().get(name);
+        return value instanceof Number ? ((Number) value).longValue() : 0L;
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}
