@@ -3,6 +3,7 @@ package io.fmad.job.config;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.util.TimeUtils;
 
 import java.io.Serializable;
 import java.time.Duration;
@@ -179,7 +180,7 @@ public final class FmadConfig implements Serializable {
         if (defaultValue instanceof Enum<?>) {
             List<String> names = new ArrayList<>();
             for (Object constant : defaultValue.getClass().getEnumConstants()) {
-                names.add(((Enum<?>) constant).name());
+                names.add(constant.toString());
             }
             return "expected one of " + names;
         }
@@ -279,6 +280,12 @@ public final class FmadConfig implements Serializable {
 
     static IllegalArgumentException invalid(ConfigOption<?> option, Object value, String accepted) {
         return new IllegalArgumentException(
-                "Invalid value '" + value + "' for option '" + option.key() + "': expected " + accepted + ".");
+                "Invalid value '" + format(value) + "' for option '" + option.key() + "': expected "
+                        + accepted + ".");
+    }
+
+    /** Formats durations as Flink's configuration reads them back, for example {@code 500 ms}. */
+    private static String format(Object value) {
+        return value instanceof Duration ? TimeUtils.formatWithHighestUnit((Duration) value) : String.valueOf(value);
     }
 }

@@ -68,10 +68,10 @@ public final class FmadOptions {
                     .enumType(DeliveryGuarantee.class)
                     .defaultValue(DeliveryGuarantee.EXACTLY_ONCE)
                     .withDescription(
-                            "Delivery guarantee of the alert and dead-letter sinks: EXACTLY_ONCE"
+                            "Delivery guarantee of the alert and dead-letter sinks: exactly-once"
                                     + " (Kafka transactions committed on checkpoints; consumers"
                                     + " read with isolation.level=read_committed),"
-                                    + " AT_LEAST_ONCE or NONE.");
+                                    + " at-least-once or none.");
 
     public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
             ConfigOptions.key("kafka.transactional-id-prefix")

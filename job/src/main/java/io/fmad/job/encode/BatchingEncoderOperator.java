@@ -12,6 +12,7 @@ import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -40,7 +41,7 @@ import java.util.concurrent.ScheduledFuture;
  * own predictor, because a DJL predictor is not thread-safe.
  */
 public class BatchingEncoderOperator extends AbstractStreamOperator<EmbeddedWindow>
-        implements OneInputStreamOperator<SeriesWindow, EmbeddedWindow>, ProcessingTimeCallback {
+        implements OneInputStreamOperator<SeriesWindow, EmbeddedWindow>, BoundedOneInput, ProcessingTimeCallback {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(BatchingEncoderOperator.class);
@@ -141,6 +142,11 @@ public class BatchingEncoderOperator extends AbstractStreamOperator<EmbeddedWind
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         flush();
         super.prepareSnapshotPreBarrier(checkpointId);
+    }
+
+    @Override
+    public void endInput() throws Exception {
+        flush();
     }
 
     @Override

@@ -1,0 +1,160 @@
+package io.fmad.job.window;
+
+import static io.fmad.job.TestEvents.metric;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fmad.avro.MetricEvent;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+class SlidingWindowFunctionTest {
+
+    private static final int WINDOW = 4;
+    private static final int SLIDE = 2;
+
+    private KeyedOneInputStreamOperatorTestHarness<String, MetricEvent, SeriesWindow> harness;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        harness = newHarness();
+        harness.open();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, MetricEvent, SeriesWindow> newHarness()
+            throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new SlidingWindowFunction(WINDOW, SLIDE, 100)), event -> event.getKey().toString(), Types.STRING);
+    }
+
+    private void send(String key, long timestamp, double value) throws Exception {
+        harness.processElement(metric(key, timestamp, value), timestamp);
+    }
+
+    @Test
+    void window_outOfOrderEventsPlacedInTimeOrder() throws Exception {
+        send("a", 1, 1);
+        send("a", 3, 3);
+        send("a", 2, 2);
+        send("a", 4, 4);
+        assertThat(harness.extractOutputValues()).as("nothing before the watermark passes").isEmpty();
+
+        harness.processWatermark(4);
+
+        List<SeriesWindow> windows = harness.extractOutputValues();
+        assertThat(windows).hasSize(1);
+        SeriesWindow window = windows.get(0);
+        assertThat(window.start).isEqualTo(1);
+        assertThat(window.end).isEqualTo(4);
+        assertThat(window.sequence).isEqualTo(4);
+        float[] normalized = window.channel(0);
+        for (int i = 1; i < WINDOW; i++) {
+            assertThat(normalized[i]).as("point %d after point %d", i, i - 1).isGreaterThan(normalized[i - 1]);
+        }
+        assertThat(window.min[0]).isEqualTo(1.0);
+        assertThat(window.max[0]).isEqualTo(4.0);
+        assertThat(window.last[0]).isEqualTo(4.0);
+    }
+
+    @Test
+    void window_emittedEverySlidePoints() throws Exception {
+        for (int t = 1; t <= 9; t++) {
+            send("a", t, t);
+        }
+        harness.processWatermark(9);
+
+        assertThat(harness.extractOutputValues())
+                .extracting(window -> window.sequence)
+                .containsExactly(4L, 6L, 8L);
+    }
+
+    @Test
+    void window_lateEventDropped() throws Exception {
+        for (int t = 1; t <= 4; t++) {
+            send("a", t, t);
+        }
+        harness.processWatermark(4);
+        send("a", 3, 100);
+        send("a", 5, 5);
+        send("a", 6, 6);
+        harness.processWatermark(6);
+
+        List<SeriesWindow> windows = harness.extractOutputValues();
+        assertThat(windows).extracting(window -> window.sequence).containsExactly(4L, 6L);
+        assertThat(windows.get(1).max[0]).as("late value 100 must not enter the window").isEqualTo(6.0);
+    }
+
+    @Test
+    void window_duplicateTimestampKeepsFirst() throws Exception {
+        send("a", 1, 1);
+        send("a", 2, 2);
+        send("a", 2, 50);
+        send("a", 3, 3);
+        send("a", 4, 4);
+        harness.processWatermark(4);
+
+        SeriesWindow window = harness.extractOutputValues().get(0);
+        assertThat(window.max[0]).isEqualTo(4.0);
+    }
+
+    @Test
+    void window_keysKeptApart() throws Exception {
+        for (int t = 1; t <= 4; t++) {
+            send("a", t, t);
+            send("b", t, -t);
+        }
+        harness.processWatermark(4);
+
+        assertThat(harness.extractOutputValues())
+                .extracting(window -> window.key + ":" + window.max[0])
+                .containsExactlyInAnyOrder("a:4.0", "b:-1.0");
+    }
+
+    @Test
+    void window_missingValueCarriedForward() throws Exception {
+        harness.processElement(metric("a", 1, Map.of("cpu", 1.0, "mem", 10.0)), 1);
+        harness.processElement(metric("a", 2, Map.of("cpu", 2.0)), 2);
+        harness.processElement(metric("a", 3, Map.of("cpu", 3.0, "mem", 30.0, "disk", 5.0)), 3);
+        harness.processElement(metric("a", 4, Map.of("cpu", 4.0, "mem", 40.0)), 4);
+        harness.processWatermark(4);
+
+        SeriesWindow window = harness.extractOutputValues().get(0);
+        assertThat(window.valueNames).containsExactly("cpu", "mem");
+        assertThat(window.min[1]).as("mem at t=2 carried forward from t=1").isEqualTo(10.0);
+        assertThat(window.mean[1]).isEqualTo((10 + 10 + 30 + 40) / 4.0);
+    }
+
+    @Test
+    void window_stateSurvivesSnapshotAndRestore() throws Exception {
+        for (int t = 1; t <= 3; t++) {
+            send("a", t, t);
+        }
+        harness.processWatermark(2);
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 10L);
+        harness.close();
+
+        harness = newHarness();
+        harness.initializeState(snapshot);
+        harness.open();
+        send("a", 4, 4);
+        harness.processWatermark(4);
+
+        List<SeriesWindow> windows = harness.extractOutputValues();
+        assertThat(windows).as("points 1-2 appended before, 3 pending in state, 4 after restore").hasSize(1);
+        assertThat(windows.get(0).start).isEqualTo(1);
+        assertThat(windows.get(0).end).isEqualTo(4);
+    }
+}
