@@ -1,0 +1,41 @@
+package io.fmad.connectors.tools;
+
+import java.util.Locale;
+
+import io.fmad.avro.AnomalyAlert;
+import io.fmad.avro.Explanation;
+
+/** Formats an {@link AnomalyAlert} as one readable line for consoles and logs. */
+public final class AlertFormatter {
+
+    private AlertFormatter() {}
+
+    /**
+     * Returns one line with the window end time (ISO-8601 UTC), key, score, threshold, severity,
+     * detector and the explanation summary, for example {@code 2014-02-19T15:00:00Z key=cpu-1
+     * score=0.973 threshold=0.900 severity=HIGH detector=knn summary="CPU rose sharply"}. Line
+     * breaks in the summary are replaced by spaces so that each alert stays on one line.
+     */
+    public static String format(AnomalyAlert alert) {
+        Explanation explanation = alert.getExplanation();
+        String summary;
+        if (explanation == null) {
+            summary = "(no explanation)";
+        } else {
+            summary = '"' + explanation.getSummary().replaceAll("[\\r\\n]+", " ") + '"';
+            if (explanation.getEnrichmentFailed()) {
+                summary += " (fallback)";
+            }
+        }
+        return String.format(
+                Locale.ROOT,
+                "%s key=%s score=%.3f threshold=%.3f severity=%s detector=%s summary=%s",
+                alert.getWindowEnd(),
+                alert.getKey(),
+                alert.getScore(),
+                alert.getThreshold(),
+                alert.getSeverity(),
+                alert.getDetector(),
+                summary);
+    }
+}
