@@ -38,8 +38,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -225,25 +223,14 @@ public final class FmadPipeline {
     }
 
     /** Reads the model's metadata without starting an inference engine. */
-    static ModelDescriptor readDescriptor(ModelLocation location) {
-        String option = FmadOptions.MODEL.key();
+    private static ModelDescriptor readDescriptor(ModelLocation location) {
         try {
-            if (location.kind() == ModelLocation.Kind.CLASSPATH) {
-                String resource = location.path() + "/" + ModelDescriptor.FILE_NAME;
-                ClassLoader loader = Thread.currentThread().getContextClassLoader();
-                try (InputStream input = loader.getResourceAsStream(resource)) {
-                    if (input == null) {
-                        throw new IllegalArgumentException(
-                                "Invalid value '" + location + "' for option '" + option
-                                        + "': classpath resource " + resource + " not found");
-                    }
-                    return ModelDescriptor.read(input, "classpath:" + resource);
-                }
-            }
-            return ModelDescriptor.read(location.directory().resolve(ModelDescriptor.FILE_NAME));
+            return ModelDescriptor.read(location);
         } catch (IOException e) {
-            throw new UncheckedIOException(
-                    "Failed to read the metadata of model '" + location + "' (option '" + option + "')", e);
+            throw new IllegalArgumentException(
+                    "Invalid value '" + location + "' for option '" + FmadOptions.MODEL.key()
+                            + "': cannot read the model's " + ModelDescriptor.FILE_NAME + " (" + e + ")",
+                    e);
         }
     }
 }

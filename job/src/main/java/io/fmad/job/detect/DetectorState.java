@@ -36,7 +36,7 @@ public class DetectorState {
 
     public DetectorState() {}
 
-    static DetectorState create(int channels, int embeddingDim, int historySize) {
+    public static DetectorState create(int channels, int embeddingDim, int historySize) {
         DetectorState state = new DetectorState();
         state.channels = channels;
         state.embeddingDim = embeddingDim;

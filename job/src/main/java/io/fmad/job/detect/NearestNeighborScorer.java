@@ -18,10 +18,23 @@ import java.util.Arrays;
  *
  * <p>Stateless and thread-safe: all state is in the {@link DetectorState} passed in.
  */
-final class NearestNeighborScorer {
+public final class NearestNeighborScorer {
 
     /** Raw scores folded in before a channel's score is trusted; until then it scores 0. */
     static final int MIN_CALIBRATION_SAMPLES = 30;
+
+    /**
+     * z-score from which a window is suspect: it does not update the calibration, and joins the
+     * reference set less often, so a slowly developing anomaly does not become the key's new normal
+     * right away.
+     */
+    static final double SUSPECT_Z = 2.0;
+
+    /**
+     * Suspect windows still join the reference set, this many times less often than normal ones,
+     * so that a lasting change of regime becomes normal after a while instead of alerting forever.
+     */
+    static final int SUSPECT_STRIDE_FACTOR = 4;
 
     /** Cap, in standard deviations above the mean, on a raw score folded into the statistics. */
     static final double UPDATE_CAP_SIGMAS = 4.0;
@@ -34,18 +47,18 @@ final class NearestNeighborScorer {
 
     private final DetectorSettings settings;
 
-    NearestNeighborScorer(DetectorSettings settings) {
+    public NearestNeighborScorer(DetectorSettings settings) {
         this.settings = settings;
     }
 
     /** Outcome of scoring one window: per-channel z-scores and the window's overall score. */
-    record Result(double score, double maxZ, double[] channelZ, boolean calibrated) {}
+    public record Result(double score, double maxZ, double[] channelZ, boolean calibrated) {}
 
     /**
      * Scores {@code window}, then updates {@code state}: calibration statistics, and the reference
      * set when the window is due to join it and is not anomalous.
      */
-    Result scoreAndUpdate(DetectorState state, EmbeddedWindow window) {
+    public Result scoreAndUpdate(DetectorState state, EmbeddedWindow window) {
         int channels = state.channels;
         long sequence = window.window.sequence;
         long overlapLimit = sequence - window.window.windowSize;
@@ -70,11 +83,15 @@ final class NearestNeighborScorer {
                 z[c] = (raw[c] - state.scoreMean[c]) / stddev;
                 maxZ = Math.max(maxZ, z[c]);
             }
-            updateCalibration(state, raw);
+            if (!calibrated || maxZ < SUSPECT_Z) {
+                updateCalibration(state, raw);
+            }
         }
         double score = calibrated ? standardNormalCdf(maxZ) : 0.0;
 
-        if (state.windowsSeen % settings.historyStride() == 0 && score < settings.threshold()) {
+        boolean suspect = calibrated && maxZ >= SUSPECT_Z;
+        int stride = suspect ? settings.historyStride() * SUSPECT_STRIDE_FACTOR : settings.historyStride();
+        if (state.windowsSeen % stride == 0) {
             addReference(state, window.embeddings, sequence);
         }
         state.windowsSeen++;
