@@ -29,7 +29,7 @@ public final class AlertFormatter {
         }
         return String.format(
                 Locale.ROOT,
-                "%s key=%s score=%.3f threshold=%.3f severity=%s detector=%s summary=%s",
+                "%s key=%s score=%.4f threshold=%.4f severity=%s detector=%s summary=%s",
                 alert.getWindowEnd(),
                 alert.getKey(),
                 alert.getScore(),

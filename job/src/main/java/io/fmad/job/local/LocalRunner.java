@@ -1,5 +1,6 @@
 package io.fmad.job.local;
 
+import io.fmad.avro.AnomalyAlert;
 import io.fmad.avro.MetricEvent;
 import io.fmad.connectors.kafka.EmbeddedKafkaBroker;
 import io.fmad.connectors.serde.SingleObjectCodec;
@@ -35,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -79,7 +81,7 @@ public final class LocalRunner {
         Path input;
         String valueName = NabCsvReader.DEFAULT_VALUE_NAME;
         int keys = 6;
-        int days = 4;
+        int days = 7;
         long seed = 42;
         final Map<String, String> jobSettings = new LinkedHashMap<>();
     }
@@ -118,6 +120,9 @@ public final class LocalRunner {
 
                 long deadLetters = countRecords(broker.bootstrapServers(), config.deadLettersTopic);
                 printSummary(result, produced, printer, deadLetters, startNanos);
+                if (options.input == null) {
+                    printDetections(printer.alerts(), injected);
+                }
             }
         } finally {
             deleteRecursively(workDir);
@@ -203,12 +208,19 @@ public final class LocalRunner {
         return FmadConfig.from(settings);
     }
 
+    /** Anomalies injected by the generator in this run; empty when replaying files. */
+    private List<MetricGenerator.InjectedAnomaly> injected = List.of();
+
+    /** Keys of the replayed files, so that keys without alerts show in the summary too. */
+    private List<String> inputKeys = List.of();
+
     private long produceInput(RunnerOptions options, FmadConfig config) throws Exception {
         Properties properties = ReplayTool.producerProperties(config.bootstrapServers);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(properties)) {
             if (options.input != null) {
                 NabCsvReader.ReadResult read = new NabCsvReader(options.valueName).read(options.input);
                 List<MetricEvent> events = read.mergedEvents();
+                inputKeys = read.series().stream().map(NabCsvReader.Series::key).collect(Collectors.toList());
                 long sent = ReplayTool.replay(producer, config.metricsTopic, events, 0);
                 out.printf("Replayed %d events from %d files under %s (%d invalid rows skipped)%n",
                         sent, read.series().size(), options.input, read.skippedRows());
@@ -218,6 +230,7 @@ public final class LocalRunner {
             Instant start = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(options.days));
             MetricGenerator.GeneratedStream stream =
                     new MetricGenerator(options.keys, options.days, options.seed).generate(start);
+            injected = stream.anomalies();
             long sent = ReplayTool.replay(producer, config.metricsTopic, stream.events(), 0);
             long invalid = produceInvalidRecords(producer, config.metricsTopic, start);
             out.printf("Generated %d events for %d keys over %d days, plus %d invalid records; injected anomalies:%n",
@@ -281,13 +294,15 @@ public final class LocalRunner {
         long alertsEmitted = longAccumulator(result, EmbeddingDistanceDetector.ALERTS_ACCUMULATOR);
         long jobMillis = result.getNetRuntime();
         double elapsedSeconds = (System.nanoTime() - startNanos) / 1e9;
-        Map<String, Integer> perKey = printer.alertsPerKey();
+        Map<String, Integer> perKey = new TreeMap<>();
+        inputKeys.forEach(key -> perKey.put(key, 0));
+        perKey.putAll(printer.alertsPerKey());
         int alertsRead = perKey.values().stream().mapToInt(Integer::intValue).sum();
 
         out.println();
         out.println("Summary");
         out.printf("  events produced         %d%n", produced);
-        out.printf("  events read by the job  %d (%.0f events/s over the job's %.1f s)%n",
+        out.printf("  events read by the job  %d (%.0f events/s over the job's %.1f s, start-up included)%n",
                 eventsIn, eventsIn / Math.max(jobMillis / 1000.0, 1e-3), jobMillis / 1000.0);
         out.printf("  alerts written          %d (read back committed: %d)%n", alertsEmitted, alertsRead);
         out.printf("  dead letters            %d%n", deadLetters);
@@ -302,6 +317,26 @@ public final class LocalRunner {
         }
         if (printer.undecodable() > 0) {
             out.printf("  undecodable alert records: %d%n", printer.undecodable());
+        }
+    }
+
+    /**
+     * Reports, per injected anomaly, the first alert of its key from the anomaly's start until one
+     * window length after its end (a window still contains the anomaly until then).
+     */
+    private void printDetections(List<AnomalyAlert> alerts, List<MetricGenerator.InjectedAnomaly> anomalies) {
+        Duration reach = MetricGenerator.STEP.multipliedBy(FmadOptions.WINDOW_SIZE.defaultValue());
+        out.println("  injected anomalies:");
+        for (MetricGenerator.InjectedAnomaly anomaly : anomalies) {
+            Instant until = anomaly.end().plus(reach);
+            String detection = alerts.stream()
+                    .filter(alert -> alert.getKey().equals(anomaly.key()))
+                    .map(AnomalyAlert::getWindowEnd)
+                    .filter(time -> !time.isBefore(anomaly.start()) && !time.isAfter(until))
+                    .min(Comparator.naturalOrder())
+                    .map(time -> "detected " + Duration.between(anomaly.start(), time).toMinutes() + " min after its start")
+                    .orElse("missed");
+            out.printf("    %-8s %-11s %-12s %s%n", anomaly.key(), anomaly.valueName(), anomaly.kind(), detection);
         }
     }
 

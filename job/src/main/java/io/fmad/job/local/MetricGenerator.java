@@ -13,7 +13,7 @@ import java.util.Random;
 
 /**
  * Generates a replayable demo stream: several hosts, each with a CPU and a latency value on a
- * one-minute grid, following a daily pattern with noise, plus injected anomalies of four kinds.
+ * five-minute grid (as in most NAB series), following a daily pattern with noise, plus injected anomalies of four kinds.
  * The output is deterministic for a given seed and start time.
  */
 public final class MetricGenerator {
@@ -36,8 +36,9 @@ public final class MetricGenerator {
     /** The generated events, in event-time order across keys, and the anomalies injected. */
     public record GeneratedStream(List<MetricEvent> events, List<InjectedAnomaly> anomalies) {}
 
-    private static final Duration STEP = Duration.ofMinutes(1);
-    private static final int POINTS_PER_DAY = 24 * 60;
+    /** Interval between points. */
+    public static final Duration STEP = Duration.ofMinutes(5);
+    private static final int POINTS_PER_DAY = 24 * 12;
 
     private final int keys;
     private final int days;
@@ -45,7 +46,7 @@ public final class MetricGenerator {
 
     /**
      * @param keys hosts to generate, each with two values
-     * @param days days of one-minute data per host
+     * @param days days of five-minute data per host
      * @param seed seed of all random choices
      */
     public MetricGenerator(int keys, int days, long seed) {
@@ -72,11 +73,11 @@ public final class MetricGenerator {
             double latencyLevel = 80 + 60 * random.nextDouble();
             double phase = random.nextDouble() * 2 * Math.PI / 8;
 
-            // One anomaly per host, in the last 60% of the stream so it falls after warm-up.
+            // One anomaly per host, in the last half of the stream so it falls after warm-up.
             AnomalyKind kind = kinds[k % kinds.length];
             String anomalousValue = k % 2 == 0 ? "cpu" : "latency_ms";
-            int anomalyStart = (int) (points * (0.4 + 0.5 * random.nextDouble()));
-            int anomalyLength = kind == AnomalyKind.SPIKE ? 5 : 90 + random.nextInt(120);
+            int anomalyStart = (int) (points * (0.5 + 0.4 * random.nextDouble()));
+            int anomalyLength = kind == AnomalyKind.SPIKE ? 2 : 18 + random.nextInt(24);
             anomalies.add(
                     new InjectedAnomaly(
                             key,

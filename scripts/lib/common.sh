@@ -1,0 +1,50 @@
+# Shared helpers of the scripts under scripts/. Source it; do not run it.
+
+FMAD_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+
+# Java module flags that Flink 2 needs on Java 17 for Kryo and its reflection-based serializers.
+FMAD_JAVA_OPENS=(
+  --add-opens=java.base/java.lang=ALL-UNNAMED
+  --add-opens=java.base/java.util=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+  --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/java.time=ALL-UNNAMED
+  --add-opens=java.base/java.io=ALL-UNNAMED
+)
+
+log() { printf '[fmad] %s\n' "$*" >&2; }
+
+# Installs a JDK 17 and Maven from Debian's packages when either is missing (needs root or sudo).
+ensure_prerequisites() {
+  local missing=()
+  command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
+  command -v mvn >/dev/null 2>&1 || missing+=(maven)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]} with apt-get"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+  fi
+  local version
+  version=$(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
+  if [ "${version%%.*}" -lt 17 ] 2>/dev/null; then
+    log "Java ${version} found; fmad needs Java 17 or newer (set JAVA_HOME or PATH)"
+    exit 1
+  fi
+}
+
+# Builds and installs all modules without running tests (incremental after the first run).
+build_modules() {
+  log "building fmad (mvn install, tests skipped)"
+  (cd "$FMAD_ROOT" && mvn -B -q install -DskipTests)
+}
+
+# Prints the job module's runtime classpath, including Flink and the broker (provided scope).
+job_classpath() {
+  local file="$FMAD_ROOT/job/target/classpath.txt"
+  (cd "$FMAD_ROOT" && mvn -B -q -pl job dependency:build-classpath \
+      -Dmdep.outputFile="$file" -Dmdep.includeScope=compile >/dev/null)
+  printf '%s:%s' "$FMAD_ROOT/job/target/classes" "$(cat "$file")"
+}
