@@ -27,6 +27,7 @@ import io.fmad.models.ModelLocation;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
@@ -168,7 +169,10 @@ public final class FmadPipeline {
                 .uid("alerts-sink");
     }
 
-    private static org.apache.flink.connector.kafka.source.KafkaSource<IngestedMetric> source(FmadConfig config) {
+    // OffsetResetStrategy is deprecated in kafka-clients 4, but the 5.0.0-2.2 connector offers no
+    // other way to fall back to the earliest offset when the group has none committed.
+    @SuppressWarnings("deprecation")
+    private static KafkaSource<IngestedMetric> source(FmadConfig config) {
         OffsetsInitializer startingOffsets;
         switch (config.startingOffsets) {
             case EARLIEST:
