@@ -23,7 +23,7 @@ public final class TestEvents {
                 .build();
     }
 
-    /** A one-channel window of {@code values}, ending at point {@code sequence}. */
+    /** Builds a one-channel window of {@code values}, ending at point {@code sequence}. */
     public static SeriesWindow window(String key, long sequence, float[] values) {
         SeriesWindow window = new SeriesWindow();
         window.key = key;

@@ -311,7 +311,7 @@ public final class FmadOptions {
                     PARALLELISM,
                     CHECKPOINT_INTERVAL);
 
-    /** Where the metrics source starts when no checkpoint or savepoint is restored. */
+    /** Starting position of the metrics source when no checkpoint or savepoint is restored. */
     public enum StartingOffsets {
         EARLIEST,
         LATEST,

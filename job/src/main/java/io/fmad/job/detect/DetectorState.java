@@ -3,7 +3,7 @@ package io.fmad.job.detect;
 /**
  * Per-key state of {@link EmbeddingDistanceDetector}. A Flink POJO with flat arrays.
  *
- * <p>Layouts: {@link #history} holds channel {@code c}, entry {@code i}, dimension {@code d} at
+ * <p>Layouts: {@link #history} stores channel {@code c}, entry {@code i}, dimension {@code d} at
  * {@code (c * historySize + i) * embeddingDim + d}. Entries form a ring: the next one is written at
  * {@link #historyNext}, and {@link #historySequence} records the window sequence each entry came
  * from, so windows that overlap the scored one can be skipped.

@@ -11,7 +11,7 @@ import java.util.Arrays;
  * <p>Per channel, the raw score is {@code log(mean distance to the k nearest reference
  * embeddings)}, counting only references whose windows do not overlap the scored one (an
  * overlapping window is trivially near). Each key keeps an exponentially weighted mean and
- * variance of its raw scores; the channel's score is the standard normal CDF of the raw score's
+ * variance of its raw scores. The channel's score is the standard normal CDF of the raw score's
  * z-score against them, so scores mean the same on every key whatever its scale or noise. The
  * statistics are updated with the raw score capped at {@value #UPDATE_CAP_SIGMAS} standard
  * deviations above the mean, so one anomaly does not mask the next.

@@ -28,7 +28,7 @@ import java.util.concurrent.ScheduledFuture;
 /**
  * Groups windows from many keys into batches and runs each batch through the encoder model.
  *
- * <p>A batch runs when it holds {@code batchSize} rows (one row per window channel), when its
+ * <p>A batch runs when it has {@code batchSize} rows (one row per window channel), when its
  * oldest window has waited {@code maxWait}, before each checkpoint barrier, and at end of input.
  * Because the buffer is always empty when a barrier passes, it needs no checkpointed state, and
  * no window is lost on recovery or left behind at the end.

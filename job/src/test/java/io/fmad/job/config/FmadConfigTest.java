@@ -59,12 +59,12 @@ class FmadConfigTest {
                 "kafka.topic.metrics|fmad-alerts|distinct from kafka.topic.alerts",
             })
     void invalidValue_rejectedNamingOptionAndValue(String key, String value, String accepted) {
-        String given = value == null ? "" : value;
+        String setting = value == null ? "" : value;
 
-        assertThatThrownBy(() -> FmadConfig.from(Map.of(key, given)))
+        assertThatThrownBy(() -> FmadConfig.from(Map.of(key, setting)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'" + key + "'")
-                .hasMessageContaining("'" + given.trim() + "'")
+                .hasMessageContaining("'" + setting.trim() + "'")
                 .hasMessageContaining(accepted);
     }
 

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
 
-/** Reads a whole topic as a {@code read_committed} consumer sees it, for assertions. */
+/** Reads whole topics with a {@code read_committed} consumer, for assertions. */
 public final class CommittedRecords {
 
     private CommittedRecords() {}

@@ -59,7 +59,7 @@ public final class NabDataset {
         return null;
     }
 
-    /** The CSV file of a series, for example {@code realKnownCause/nyc_taxi.csv}. */
+    /** Returns the CSV file of a series, for example {@code realKnownCause/nyc_taxi.csv}. */
     public Path dataFile(String series) {
         return root.resolve("data").resolve(series);
     }
@@ -71,7 +71,7 @@ public final class NabDataset {
         }
     }
 
-    /** The labeled anomaly windows of a series, from {@code labels/combined_windows.json}. */
+    /** Reads the labeled anomaly windows of a series from {@code labels/combined_windows.json}. */
     public List<LabeledWindow> labeledWindows(String series) throws IOException {
         JsonNode windows = new ObjectMapper().readTree(root.resolve("labels").resolve("combined_windows.json").toFile());
         JsonNode entries = windows.get(series);

@@ -45,7 +45,7 @@ class SlidingWindowFunctionTest {
     }
 
     @Test
-    void window_outOfOrderEventsPlacedInTimeOrder() throws Exception {
+    void window_outOfOrderEventsSorted() throws Exception {
         send("a", 1, 1);
         send("a", 3, 3);
         send("a", 2, 2);
