@@ -45,6 +45,6 @@ build_modules() {
 job_classpath() {
   local file="$FMAD_ROOT/job/target/classpath.txt"
   (cd "$FMAD_ROOT" && mvn -B -q -pl job dependency:build-classpath \
-      -Dmdep.outputFile="$file" -Dmdep.includeScope=compile >/dev/null)
+      -Dmdep.outputFile="$file" -DincludeScope=compile >/dev/null)
   printf '%s:%s' "$FMAD_ROOT/job/target/classes" "$(cat "$file")"
 }
