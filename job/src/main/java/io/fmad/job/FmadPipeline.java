@@ -112,6 +112,38 @@ public final class FmadPipeline {
                 .name("dead-letters-sink")
                 .uid("dead-letters-sink");
 
+        SingleOutputStreamOperator<AnomalyAlert> alerts = detect(metrics, config);
+
+        SingleOutputStreamOperator<AnomalyAlert> explained =
+                AsyncDataStream.orderedWait(
+                                alerts,
+                                new AsyncInterpreterFunction(BuiltInExplainer::new),
+                                config.interpreterTimeout.toMillis(),
+                                TimeUnit.MILLISECONDS,
+                                config.interpreterCapacity)
+                        .name("interpreter")
+                        .uid("interpreter");
+
+        explained
+                .sinkTo(
+                        AlertSinks.alerts(
+                                config.bootstrapServers,
+                                config.alertsTopic,
+                                config.deliveryGuarantee,
+                                config.transactionalIdPrefix + "-alerts",
+                                config.transactionTimeout,
+                                config.kafkaProperties))
+                .name("alerts-sink")
+                .uid("alerts-sink");
+    }
+
+    /**
+     * Adds the detection stages (sliding windows, batched encoding, the detector) to {@code
+     * metrics}. The returned stream carries the alerts; its {@link EmbeddingDistanceDetector#SCORES}
+     * side output carries the score of every window. The evaluate command runs exactly these
+     * stages over labeled files.
+     */
+    public static SingleOutputStreamOperator<AnomalyAlert> detect(DataStream<MetricEvent> metrics, FmadConfig config) {
         SingleOutputStreamOperator<SeriesWindow> windows =
                 metrics.keyBy(event -> event.getKey().toString())
                         .process(new SlidingWindowFunction(config.windowSize, config.windowSlide, config.baselineSpan))
@@ -140,33 +172,10 @@ public final class FmadPipeline {
                         config.neighbors,
                         config.scoreSpan,
                         config.cooldown);
-        SingleOutputStreamOperator<AnomalyAlert> alerts =
-                embedded.keyBy(EmbeddedWindow::key)
-                        .process(new EmbeddingDistanceDetector(detectorSettings))
-                        .name("detector")
-                        .uid("detector");
-
-        SingleOutputStreamOperator<AnomalyAlert> explained =
-                AsyncDataStream.orderedWait(
-                                alerts,
-                                new AsyncInterpreterFunction(BuiltInExplainer::new),
-                                config.interpreterTimeout.toMillis(),
-                                TimeUnit.MILLISECONDS,
-                                config.interpreterCapacity)
-                        .name("interpreter")
-                        .uid("interpreter");
-
-        explained
-                .sinkTo(
-                        AlertSinks.alerts(
-                                config.bootstrapServers,
-                                config.alertsTopic,
-                                config.deliveryGuarantee,
-                                config.transactionalIdPrefix + "-alerts",
-                                config.transactionTimeout,
-                                config.kafkaProperties))
-                .name("alerts-sink")
-                .uid("alerts-sink");
+        return embedded.keyBy(EmbeddedWindow::key)
+                .process(new EmbeddingDistanceDetector(detectorSettings))
+                .name("detector")
+                .uid("detector");
     }
 
     // OffsetResetStrategy is deprecated in kafka-clients 4, but the 5.0.0-2.2 connector offers no

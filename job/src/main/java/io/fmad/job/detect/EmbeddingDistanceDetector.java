@@ -14,6 +14,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -39,6 +40,9 @@ public class EmbeddingDistanceDetector
 
     /** The detector's name in alerts. */
     public static final String NAME = "embedding-knn";
+
+    /** Side output with the score of every window, for evaluations. */
+    public static final OutputTag<WindowScore> SCORES = new OutputTag<>("window-scores") {};
 
     /** Accumulator with the number of alerts emitted, for the local runner and tests. */
     public static final String ALERTS_ACCUMULATOR = "alertsEmitted";
@@ -86,6 +90,7 @@ public class EmbeddingDistanceDetector
         NearestNeighborScorer.Result result = scorer.scoreAndUpdate(current, window);
         windowsScored.inc();
 
+        boolean alerted = false;
         boolean warm = current.windowsSeen > settings.warmUp();
         if (warm && result.calibrated() && result.score() >= settings.threshold()) {
             boolean cooling =
@@ -98,9 +103,11 @@ public class EmbeddingDistanceDetector
                 out.collect(toAlert(window, result));
                 alertsEmitted.inc();
                 alertsAccumulator.add(1L);
+                alerted = true;
             }
         }
         state.update(current);
+        ctx.output(SCORES, new WindowScore(window.key(), window.window.end, warm ? result.score() : 0.0, alerted));
     }
 
     private AnomalyAlert toAlert(EmbeddedWindow embedded, NearestNeighborScorer.Result result) {

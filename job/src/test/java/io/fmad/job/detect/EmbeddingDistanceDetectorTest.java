@@ -143,6 +143,24 @@ class EmbeddingDistanceDetectorTest {
     }
 
     @Test
+    void scores_emittedForEveryWindow() throws Exception {
+        sendNormal("a", 150);
+        sendAnomaly("a");
+
+        List<WindowScore> scores =
+                harness.getSideOutput(EmbeddingDistanceDetector.SCORES).stream()
+                        .map(record -> record.getValue())
+                        .toList();
+        assertThat(scores).hasSize(151);
+        assertThat(scores.subList(0, 100)).allMatch(score -> score.score == 0.0, "zero during warm-up");
+        WindowScore last = scores.get(150);
+        assertThat(last.alerted).isTrue();
+        assertThat(last.score).isGreaterThanOrEqualTo(0.999);
+        assertThat(last.windowEnd).isEqualTo(sequence);
+        assertThat(scores.subList(0, 150)).noneMatch(score -> score.alerted);
+    }
+
+    @Test
     void alertId_stableAndDistinct() {
         String id = EmbeddingDistanceDetector.alertId("a", 1000L, "m", "1");
 
