@@ -26,6 +26,9 @@ import io.fmad.models.ModelLocation;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -33,6 +36,7 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.CheckpointConfig;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.slf4j.Logger;
@@ -87,10 +91,7 @@ public final class FmadPipeline {
 
     /** Adds the whole job to {@code env}, including checkpointing; see the class comment. */
     public static void build(StreamExecutionEnvironment env, FmadConfig config) {
-        env.enableCheckpointing(config.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
-        if (config.parallelism > 0) {
-            env.setParallelism(config.parallelism);
-        }
+        configureExecution(env, config);
 
         DataStream<IngestedMetric> ingested =
                 env.fromSource(source(config), watermarks(config), "metrics-source")
@@ -138,6 +139,27 @@ public final class FmadPipeline {
     }
 
     /**
+     * Sets checkpointing and serialization. Checkpoints stay shorter than the Kafka transaction
+     * timeout, are kept on cancellation so a job can be restarted from its last one, and Kryo is
+     * disabled: every record and state type has a Flink or Avro serializer, and a silent fallback
+     * to Kryo would make state migration impossible.
+     */
+    static void configureExecution(StreamExecutionEnvironment env, FmadConfig config) {
+        Configuration pipeline = new Configuration();
+        pipeline.set(PipelineOptions.GENERIC_TYPES, false);
+        env.configure(pipeline);
+
+        env.enableCheckpointing(config.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        CheckpointConfig checkpoints = env.getCheckpointConfig();
+        checkpoints.setCheckpointTimeout(config.checkpointTimeout.toMillis());
+        checkpoints.setMinPauseBetweenCheckpoints(config.checkpointInterval.toMillis() / 2);
+        checkpoints.setExternalizedCheckpointRetention(ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        if (config.parallelism > 0) {
+            env.setParallelism(config.parallelism);
+        }
+    }
+
+    /**
      * Adds the detection stages (sliding windows, batched encoding, the detector) to {@code
      * metrics}. The returned stream carries the alerts; its {@link EmbeddingDistanceDetector#SCORES}
      * side output carries the score of every window. The evaluate command runs exactly these
@@ -146,7 +168,7 @@ public final class FmadPipeline {
     public static SingleOutputStreamOperator<AnomalyAlert> detect(DataStream<MetricEvent> metrics, FmadConfig config) {
         SingleOutputStreamOperator<SeriesWindow> windows =
                 metrics.keyBy(event -> event.getKey().toString())
-                        .process(new SlidingWindowFunction(config.windowSize, config.windowSlide, config.baselineSpan))
+                        .process(new SlidingWindowFunction(config.windowSize, config.windowSlide, config.baselineSpan, config.stateTtl))
                         .name("sliding-window")
                         .uid("sliding-window");
 
@@ -171,7 +193,8 @@ public final class FmadPipeline {
                         config.historyStride,
                         config.neighbors,
                         config.scoreSpan,
-                        config.cooldown);
+                        config.cooldown,
+                        config.stateTtl);
         return embedded.keyBy(EmbeddedWindow::key)
                 .process(new EmbeddingDistanceDetector(detectorSettings))
                 .name("detector")

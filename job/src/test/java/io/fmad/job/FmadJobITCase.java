@@ -110,6 +110,7 @@ class FmadJobITCase {
                         Map.entry("kafka.starting-offsets", "EARLIEST"),
                         Map.entry("kafka.transaction-timeout", "1 min"),
                         Map.entry("checkpoint.interval", "1 s"),
+                        Map.entry("checkpoint.timeout", "30 s"),
                         Map.entry("job.parallelism", "2")));
     }
 

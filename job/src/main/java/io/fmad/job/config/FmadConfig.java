@@ -64,9 +64,12 @@ public final class FmadConfig implements Serializable {
     public final Duration interpreterTimeout;
     public final int interpreterCapacity;
 
+    public final Duration stateTtl;
+
     public final String jobName;
     public final int parallelism;
     public final Duration checkpointInterval;
+    public final Duration checkpointTimeout;
 
     private FmadConfig(Configuration c, Properties kafkaProperties) {
         bootstrapServers = get(c, FmadOptions.BOOTSTRAP_SERVERS);
@@ -105,9 +108,12 @@ public final class FmadConfig implements Serializable {
         interpreterTimeout = get(c, FmadOptions.INTERPRETER_TIMEOUT);
         interpreterCapacity = get(c, FmadOptions.INTERPRETER_CAPACITY);
 
+        stateTtl = get(c, FmadOptions.STATE_TTL);
+
         jobName = get(c, FmadOptions.JOB_NAME);
         parallelism = get(c, FmadOptions.PARALLELISM);
         checkpointInterval = get(c, FmadOptions.CHECKPOINT_INTERVAL);
+        checkpointTimeout = get(c, FmadOptions.CHECKPOINT_TIMEOUT);
     }
 
     /**
@@ -214,12 +220,21 @@ public final class FmadConfig implements Serializable {
 
         requirePositive(FmadOptions.TRANSACTION_TIMEOUT, transactionTimeout);
         requirePositive(FmadOptions.CHECKPOINT_INTERVAL, checkpointInterval);
+        requireNotNegative(FmadOptions.STATE_TTL, stateTtl);
         if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE
                 && transactionTimeout.compareTo(checkpointInterval) <= 0) {
             throw invalid(
                     FmadOptions.TRANSACTION_TIMEOUT,
                     transactionTimeout,
-                    "a duration above checkpoint.interval (" + checkpointInterval + ")");
+                    "a duration above checkpoint.interval (" + format(checkpointInterval) + ")");
+        }
+        requirePositive(FmadOptions.CHECKPOINT_TIMEOUT, checkpointTimeout);
+        if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE
+                && checkpointTimeout.compareTo(transactionTimeout) >= 0) {
+            throw invalid(
+                    FmadOptions.CHECKPOINT_TIMEOUT,
+                    checkpointTimeout,
+                    "a duration below kafka.transaction-timeout (" + format(transactionTimeout) + ")");
         }
         requireNotNegative(FmadOptions.OUT_OF_ORDERNESS, outOfOrderness);
         requireNotNegative(FmadOptions.IDLENESS, idleness);

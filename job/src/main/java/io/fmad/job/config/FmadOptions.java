@@ -252,6 +252,18 @@ public final class FmadOptions {
                     .defaultValue(100)
                     .withDescription("Alerts in flight in the interpreter, per subtask.");
 
+    // ---------------------------------------------------------------- State
+
+    public static final ConfigOption<Duration> STATE_TTL =
+            ConfigOptions.key("state.ttl")
+                    .durationType()
+                    .defaultValue(Duration.ofDays(7))
+                    .withDescription(
+                            "Processing time after the last event of a key at which its window and"
+                                    + " detector state expire, so keys that stop reporting do not"
+                                    + " keep state forever. A key that comes back starts over,"
+                                    + " warm-up included. 0 keeps state forever.");
+
     // ---------------------------------------------------------------- Job
 
     public static final ConfigOption<String> JOB_NAME =
@@ -274,6 +286,15 @@ public final class FmadOptions {
                     .withDescription(
                             "Checkpoint interval. Alerts become visible to read_committed"
                                     + " consumers when the checkpoint after them completes.");
+
+    public static final ConfigOption<Duration> CHECKPOINT_TIMEOUT =
+            ConfigOptions.key("checkpoint.timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(5))
+                    .withDescription(
+                            "Time after which a checkpoint in progress is aborted. Must be below"
+                                    + " kafka.transaction-timeout, or the broker may abort a"
+                                    + " transaction that a late checkpoint still commits.");
 
     /** All options, for rejecting unknown keys and for printing help. */
     public static final List<ConfigOption<?>> ALL =
@@ -307,9 +328,11 @@ public final class FmadOptions {
                     COOLDOWN,
                     INTERPRETER_TIMEOUT,
                     INTERPRETER_CAPACITY,
+                    STATE_TTL,
                     JOB_NAME,
                     PARALLELISM,
-                    CHECKPOINT_INTERVAL);
+                    CHECKPOINT_INTERVAL,
+                    CHECKPOINT_TIMEOUT);
 
     /** Starting position of the metrics source when no checkpoint or savepoint is restored. */
     public enum StartingOffsets {

@@ -1,6 +1,7 @@
 package io.fmad.job.detect;
 
 import java.io.Serializable;
+import java.time.Duration;
 
 /**
  * Settings of {@link EmbeddingDistanceDetector}; see the {@code detector.*} options for meanings.
@@ -12,6 +13,8 @@ import java.io.Serializable;
  * @param neighbors k of the k nearest neighbours
  * @param scoreSpan span, in windows, of the raw-score calibration statistics
  * @param cooldown windows after an alert during which the key emits no new alert
+ * @param stateTtl processing time after a key's last window at which its state expires; zero
+ *     keeps state forever
  */
 public record DetectorSettings(
         double threshold,
@@ -20,7 +23,8 @@ public record DetectorSettings(
         int historyStride,
         int neighbors,
         int scoreSpan,
-        int cooldown)
+        int cooldown,
+        Duration stateTtl)
         implements Serializable {
 
     public DetectorSettings {

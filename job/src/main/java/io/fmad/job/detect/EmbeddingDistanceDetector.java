@@ -4,6 +4,7 @@ import io.fmad.avro.AnomalyAlert;
 import io.fmad.avro.Severity;
 import io.fmad.avro.ValueStatistics;
 import io.fmad.job.encode.EmbeddedWindow;
+import io.fmad.job.state.KeyedStateExpiry;
 import io.fmad.job.window.SeriesWindow;
 
 import org.apache.flink.api.common.accumulators.LongCounter;
@@ -66,8 +67,10 @@ public class EmbeddingDistanceDetector
         state =
                 getRuntimeContext()
                         .getState(
-                                new ValueStateDescriptor<>(
-                                        "detector", TypeInformation.of(DetectorState.class)));
+                                KeyedStateExpiry.expireAfterWrite(
+                                        new ValueStateDescriptor<>(
+                                                "detector", TypeInformation.of(DetectorState.class)),
+                                        settings.stateTtl()));
         var metrics = getRuntimeContext().getMetricGroup().addGroup("detector");
         windowsScored = metrics.counter("windowsScored");
         alertsEmitted = metrics.counter("alertsEmitted");

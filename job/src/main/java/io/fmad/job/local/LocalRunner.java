@@ -202,6 +202,7 @@ public final class LocalRunner {
         settings.put(FmadOptions.STARTING_OFFSETS.key(), FmadOptions.StartingOffsets.EARLIEST.name());
         settings.put(FmadOptions.CHECKPOINT_INTERVAL.key(), "2 s");
         settings.put(FmadOptions.TRANSACTION_TIMEOUT.key(), "2 min");
+        settings.put(FmadOptions.CHECKPOINT_TIMEOUT.key(), "1 min");
         settings.put(FmadOptions.GROUP_ID.key(), "fmad-local");
         settings.put(FmadOptions.JOB_NAME.key(), "fmad-local");
         settings.putAll(options.jobSettings);

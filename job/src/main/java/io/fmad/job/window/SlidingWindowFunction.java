@@ -1,6 +1,7 @@
 package io.fmad.job.window;
 
 import io.fmad.avro.MetricEvent;
+import io.fmad.job.state.KeyedStateExpiry;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -15,6 +16,7 @@ import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -53,6 +55,7 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
     private final int windowSize;
     private final int slide;
     private final int baselineSpan;
+    private final Duration stateTtl;
 
     private transient ValueState<WindowState> state;
     private transient MapState<Long, MetricEvent> pending;
@@ -65,7 +68,11 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
     private transient Counter valuesIgnored;
     private transient boolean lateWarned;
 
-    public SlidingWindowFunction(int windowSize, int slide, int baselineSpan) {
+    /**
+     * @param stateTtl processing time after a key's last event at which its state expires; zero
+     *     keeps state forever
+     */
+    public SlidingWindowFunction(int windowSize, int slide, int baselineSpan, Duration stateTtl) {
         if (windowSize < 2) {
             throw new IllegalArgumentException("windowSize must be at least 2, was " + windowSize);
         }
@@ -79,18 +86,24 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
         this.windowSize = windowSize;
         this.slide = slide;
         this.baselineSpan = baselineSpan;
+        this.stateTtl = stateTtl;
     }
 
     @Override
     public void open(OpenContext openContext) {
         state =
                 getRuntimeContext()
-                        .getState(new ValueStateDescriptor<>("window", TypeInformation.of(WindowState.class)));
+                        .getState(
+                                KeyedStateExpiry.expireAfterWrite(
+                                        new ValueStateDescriptor<>("window", TypeInformation.of(WindowState.class)),
+                                        stateTtl));
         pending =
                 getRuntimeContext()
                         .getMapState(
-                                new MapStateDescriptor<>(
-                                        "pending", Types.LONG, TypeInformation.of(MetricEvent.class)));
+                                KeyedStateExpiry.expireAfterWrite(
+                                        new MapStateDescriptor<>(
+                                                "pending", Types.LONG, TypeInformation.of(MetricEvent.class)),
+                                        stateTtl));
 
         var metrics = getRuntimeContext().getMetricGroup();
         pointsAppended = metrics.counter("pointsAppended");

@@ -55,6 +55,8 @@ class FmadConfigTest {
                 "encoder.batch-max-wait|soon|expected a duration",
                 "encoder.device|TPU|expected one of [AUTO, CPU, GPU]",
                 "kafka.transaction-timeout|5 s|above checkpoint.interval",
+                "checkpoint.timeout|10 min|below kafka.transaction-timeout (10 min)",
+                "state.ttl|-1 s|expected a duration",
                 "kafka.bootstrap-servers| |a non-empty string",
                 "kafka.topic.metrics|fmad-alerts|distinct from kafka.topic.alerts",
             })

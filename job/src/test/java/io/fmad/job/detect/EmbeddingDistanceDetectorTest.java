@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 
@@ -22,7 +23,7 @@ class EmbeddingDistanceDetectorTest {
     private static final int DIM = 4;
     private static final int WINDOW = 4;
     private static final DetectorSettings SETTINGS =
-            new DetectorSettings(0.999, 100, 16, 1, 2, 200, 10);
+            new DetectorSettings(0.999, 100, 16, 1, 2, 200, 10, Duration.ofDays(7));
 
     private final Random random = new Random(7);
     private KeyedOneInputStreamOperatorTestHarness<String, EmbeddedWindow, AnomalyAlert> harness;

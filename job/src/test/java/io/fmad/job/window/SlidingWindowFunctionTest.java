@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -34,10 +35,14 @@ class SlidingWindowFunctionTest {
         harness.close();
     }
 
+    private static final Duration STATE_TTL = Duration.ofMinutes(10);
+
     private static KeyedOneInputStreamOperatorTestHarness<String, MetricEvent, SeriesWindow> newHarness()
             throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new SlidingWindowFunction(WINDOW, SLIDE, 100)), event -> event.getKey().toString(), Types.STRING);
+                new KeyedProcessOperator<>(new SlidingWindowFunction(WINDOW, SLIDE, 100, STATE_TTL)),
+                event -> event.getKey().toString(),
+                Types.STRING);
     }
 
     private void send(String key, long timestamp, double value) throws Exception {
@@ -135,6 +140,26 @@ class SlidingWindowFunctionTest {
         assertThat(window.valueNames).containsExactly("cpu", "mem");
         assertThat(window.min[1]).as("mem at t=2 carried forward from t=1").isEqualTo(10.0);
         assertThat(window.mean[1]).isEqualTo((10 + 10 + 30 + 40) / 4.0);
+    }
+
+    @Test
+    void window_stateExpiresAfterTtl() throws Exception {
+        harness.setStateTtlProcessingTime(0);
+        for (int t = 1; t <= 3; t++) {
+            send("a", t, t);
+        }
+        harness.processWatermark(3);
+
+        harness.setStateTtlProcessingTime(STATE_TTL.toMillis() + 1);
+        for (int t = 4; t <= 6; t++) {
+            send("a", t, t);
+        }
+        harness.processWatermark(6);
+        assertThat(harness.extractOutputValues()).as("points 1-3 expired, so 4-6 fill no window").isEmpty();
+
+        send("a", 7, 7);
+        harness.processWatermark(7);
+        assertThat(harness.extractOutputValues()).extracting(window -> window.start).containsExactly(4L);
     }
 
     @Test
