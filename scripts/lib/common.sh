@@ -35,16 +35,22 @@ ensure_prerequisites() {
   fi
 }
 
-# Builds and installs all modules without running tests (incremental after the first run).
+# Builds and installs the job and the modules it needs, without running tests.
 build_modules() {
   log "building fmad (mvn install, tests skipped)"
-  (cd "$FMAD_ROOT" && mvn -B -q install -DskipTests)
+  local build_log="$FMAD_ROOT/target/build.log"
+  mkdir -p "$FMAD_ROOT/target"
+  if ! (cd "$FMAD_ROOT" && mvn -B -Dstyle.color=never -pl job -am install -DskipTests >"$build_log" 2>&1); then
+    tail -n 40 "$build_log" >&2
+    log "build failed; the whole log is in $build_log"
+    exit 1
+  fi
 }
 
 # Prints the job module's runtime classpath, including Flink and the broker (provided scope).
 job_classpath() {
   local file="$FMAD_ROOT/job/target/classpath.txt"
-  (cd "$FMAD_ROOT" && mvn -B -q -pl job dependency:build-classpath \
-      -Dmdep.outputFile="$file" -DincludeScope=compile >/dev/null)
+  (cd "$FMAD_ROOT" && mvn -B -q -Dstyle.color=never -pl job dependency:build-classpath \
+      -Dmdep.outputFile="$file" -DincludeScope=compile >/dev/null 2>&1)
   printf '%s:%s' "$FMAD_ROOT/job/target/classes" "$(cat "$file")"
 }

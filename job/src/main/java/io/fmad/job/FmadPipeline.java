@@ -67,18 +67,8 @@ public final class FmadPipeline {
      * @throws IllegalArgumentException naming the option, the value and what is accepted
      */
     public static ModelDescriptor validate(FmadConfig config) {
-        ModelLocation location = parseModelLocation(config.model);
-        ModelDescriptor descriptor = readDescriptor(location);
-        descriptor.requireCompatible(config.windowSize);
-
-        if (config.deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE) {
-            TransactionTimeouts.validate(
-                    FmadOptions.TRANSACTION_TIMEOUT.key(),
-                    config.transactionTimeout,
-                    config.checkpointInterval,
-                    config.bootstrapServers,
-                    config.kafkaProperties);
-        }
+        ModelDescriptor descriptor = validateModel(config);
+        validateAgainstBroker(config);
         LOG.info(
                 "Configuration valid: model {} version {}, window {} slide {}, threshold {}",
                 descriptor.id(),
@@ -87,6 +77,34 @@ public final class FmadPipeline {
                 config.windowSlide,
                 config.threshold);
         return descriptor;
+    }
+
+    /**
+     * Checks that the configured model can be read and takes windows of {@code window.size}
+     * points, without starting an inference engine.
+     *
+     * @throws IllegalArgumentException naming the option and the value
+     */
+    public static ModelDescriptor validateModel(FmadConfig config) {
+        ModelDescriptor descriptor = readDescriptor(parseModelLocation(config.model));
+        descriptor.requireCompatible(config.windowSize);
+        return descriptor;
+    }
+
+    /**
+     * Checks the Kafka transaction timeout against the broker's {@code transaction.max.timeout.ms}.
+     *
+     * @throws IllegalArgumentException naming the option, the value and the accepted range
+     */
+    public static void validateAgainstBroker(FmadConfig config) {
+        if (config.deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE) {
+            TransactionTimeouts.validate(
+                    FmadOptions.TRANSACTION_TIMEOUT.key(),
+                    config.transactionTimeout,
+                    config.checkpointInterval,
+                    config.bootstrapServers,
+                    config.kafkaProperties);
+        }
     }
 
     /** Adds the whole job to {@code env}, including checkpointing; see the class comment. */

@@ -3,6 +3,7 @@ package io.fmad.connectors.tools;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
@@ -49,6 +50,10 @@ public final class AlertConsoleConsumer {
 
     /** Runs the tool and returns its exit code, without calling {@link System#exit}. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (Arrays.asList(args).contains("--help")) {
+            out.println(USAGE);
+            return 0;
+        }
         String bootstrapServers;
         String topic;
         boolean fromBeginning;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
@@ -52,6 +53,10 @@ public final class ReplayTool {
 
     /** Runs the tool and returns its exit code, without calling {@link System#exit}. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (Arrays.asList(args).contains("--help")) {
+            out.println(USAGE);
+            return 0;
+        }
         String bootstrapServers;
         String topic;
         Path input;

@@ -96,9 +96,15 @@ public final class LocalRunner {
         }
         long startNanos = System.nanoTime();
         RunnerOptions options = parse(args);
-        Path workDir = Files.createTempDirectory("fmad-local-");
+        // Everything that can be checked without a broker fails here, before one starts.
+        FmadPipeline.validateModel(configure(options, "127.0.0.1:9092"));
+        NabCsvReader.ReadResult input = options.input == null ? null : readInput(options);
 
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(workDir.resolve("kafka"))) {
+        Path workDir = Files.createTempDirectory("fmad-local-");
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(workDir.resolve("kafka"));
+        Thread cleanup = new Thread(() -> stop(broker, workDir), "fmad-local-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
             FmadConfig config = configure(options, broker.bootstrapServers());
             broker.createTopic(config.metricsTopic, METRICS_PARTITIONS);
             broker.createTopic(config.alertsTopic, METRICS_PARTITIONS);
@@ -106,7 +112,7 @@ public final class LocalRunner {
             out.printf("Kafka broker on %s; topics %s, %s, %s%n", broker.bootstrapServers(),
                     config.metricsTopic, config.alertsTopic, config.deadLettersTopic);
 
-            long produced = produceInput(options, config);
+            long produced = produceInput(options, input, config);
             FmadPipeline.validate(config);
 
             try (AlertPrinter printer = new AlertPrinter(broker.bootstrapServers(), config.alertsTopic, out, startNanos)) {
@@ -125,9 +131,39 @@ public final class LocalRunner {
                 }
             }
         } finally {
-            deleteRecursively(workDir);
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+            stop(broker, workDir);
         }
         return 0;
+    }
+
+    /** Stops the broker and deletes its data; also runs on Ctrl-C through a shutdown hook. */
+    private static void stop(EmbeddedKafkaBroker broker, Path workDir) {
+        broker.close();
+        try {
+            deleteRecursively(workDir);
+        } catch (IOException e) {
+            System.err.println("Failed to delete " + workDir + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Reads the CSV files under {@code --input}.
+     *
+     * @throws IllegalArgumentException when a file cannot be read or no {@code *.csv} file exists
+     */
+    private static NabCsvReader.ReadResult readInput(RunnerOptions options) {
+        NabCsvReader.ReadResult read;
+        try {
+            read = new NabCsvReader(options.valueName).read(options.input);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Invalid input under --input " + options.input + ": " + e.getMessage(), e);
+        }
+        if (read.series().isEmpty()) {
+            throw new IllegalArgumentException(
+                    "Invalid value '" + options.input + "' for --input: no *.csv file found there");
+        }
+        return read;
     }
 
     private static RunnerOptions parse(String[] args) {
@@ -215,11 +251,11 @@ public final class LocalRunner {
     /** Keys of the replayed files, so that keys without alerts show in the summary too. */
     private List<String> inputKeys = List.of();
 
-    private long produceInput(RunnerOptions options, FmadConfig config) throws Exception {
+    private long produceInput(RunnerOptions options, NabCsvReader.ReadResult read, FmadConfig config)
+            throws Exception {
         Properties properties = ReplayTool.producerProperties(config.bootstrapServers);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(properties)) {
-            if (options.input != null) {
-                NabCsvReader.ReadResult read = new NabCsvReader(options.valueName).read(options.input);
+            if (read != null) {
                 List<MetricEvent> events = read.mergedEvents();
                 inputKeys = read.series().stream().map(NabCsvReader.Series::key).collect(Collectors.toList());
                 long sent = ReplayTool.replay(producer, config.metricsTopic, events, 0);
@@ -329,16 +365,35 @@ public final class LocalRunner {
         Duration reach = MetricGenerator.STEP.multipliedBy(FmadOptions.WINDOW_SIZE.defaultValue());
         out.println("  injected anomalies:");
         for (MetricGenerator.InjectedAnomaly anomaly : anomalies) {
-            Instant until = anomaly.end().plus(reach);
             String detection = alerts.stream()
-                    .filter(alert -> alert.getKey().equals(anomaly.key()))
+                    .filter(alert -> matches(alert, anomaly, reach))
                     .map(AnomalyAlert::getWindowEnd)
-                    .filter(time -> !time.isBefore(anomaly.start()) && !time.isAfter(until))
                     .min(Comparator.naturalOrder())
-                    .map(time -> "detected " + Duration.between(anomaly.start(), time).toMinutes() + " min after its start")
+                    .map(time -> describeDetection(anomaly, time))
                     .orElse("missed");
             out.printf("    %-8s %-11s %-12s %s%n", anomaly.key(), anomaly.valueName(), anomaly.kind(), detection);
         }
+        long unmatched = alerts.stream()
+                .filter(alert -> anomalies.stream().noneMatch(anomaly -> matches(alert, anomaly, reach)))
+                .count();
+        out.printf("  alerts matching no injected anomaly (false alarms): %d%n", unmatched);
+    }
+
+    /** True when {@code alert} is on the anomaly's key and its window still contains an anomalous point. */
+    private static boolean matches(AnomalyAlert alert, MetricGenerator.InjectedAnomaly anomaly, Duration reach) {
+        Instant time = alert.getWindowEnd();
+        return alert.getKey().equals(anomaly.key())
+                && !time.isBefore(anomaly.start())
+                && !time.isAfter(anomaly.end().plus(reach));
+    }
+
+    private static String describeDetection(MetricGenerator.InjectedAnomaly anomaly, Instant time) {
+        long afterStart = Duration.between(anomaly.start(), time).toMinutes();
+        if (time.isAfter(anomaly.end())) {
+            return "detected " + afterStart + " min after its start, "
+                    + Duration.between(anomaly.end(), time).toMinutes() + " min after its end";
+        }
+        return "detected " + afterStart + " min after its start";
     }
 
     private static long longAccumulator(JobExecutionResult result, String name) {

@@ -41,13 +41,22 @@ public final class NabDataset {
         if (root == null && System.getenv("CI") != null) {
             throw new IllegalStateException(message + " (CI is set, so this test fails instead of skipping)");
         }
+        if (root == null) {
+            // Surefire keeps assumption messages in its reports only; say it on the console too.
+            System.err.println("SKIPPED: " + message);
+        }
         assumeTrue(root != null, message);
         return new NabDataset(root);
     }
 
     private static Path locate() {
         String configured = System.getenv("FMAD_DATASETS");
-        if (configured != null && Files.isDirectory(Path.of(configured, "nab", "data"))) {
+        if (configured != null) {
+            if (!Files.isDirectory(Path.of(configured, "nab", "data"))) {
+                throw new IllegalStateException(
+                        "FMAD_DATASETS is set to '" + configured + "', which has no nab/data folder;"
+                                + " point it at the folder that contains nab/, or unset it");
+            }
             return Path.of(configured, "nab");
         }
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
