@@ -2,6 +2,7 @@ package io.fmad.job.config;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.description.HtmlFormatter;
+import org.apache.flink.util.TimeUtils;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -102,6 +104,10 @@ public final class ConfigLoader {
         return value;
     }
 
+    private static String formatDefault(Object value) {
+        return value instanceof Duration ? TimeUtils.formatWithHighestUnit((Duration) value) : String.valueOf(value);
+    }
+
     /** Describes every option, with its default, for {@code --help}. */
     public static String describeOptions() {
         StringBuilder help = new StringBuilder();
@@ -109,7 +115,7 @@ public final class ConfigLoader {
             help.append("  --")
                     .append(option.key())
                     .append(" (default: ")
-                    .append(option.defaultValue())
+                    .append(formatDefault(option.defaultValue()))
                     .append(")\n      ")
                     .append(new HtmlFormatter().format(option.description()))
                     .append('\n');
