@@ -35,22 +35,29 @@ ensure_prerequisites() {
   fi
 }
 
-# Builds and installs the job and the modules it needs, without running tests.
+# Builds and installs a module (default: job) and the modules it needs, without running tests.
 build_modules() {
-  log "building fmad (mvn install, tests skipped)"
+  local module="${1:-job}"
+  log "building fmad module $module (mvn install, tests skipped)"
   local build_log="$FMAD_ROOT/target/build.log"
   mkdir -p "$FMAD_ROOT/target"
-  if ! (cd "$FMAD_ROOT" && mvn -B -Dstyle.color=never -pl job -am install -DskipTests >"$build_log" 2>&1); then
+  if ! (cd "$FMAD_ROOT" && mvn -B -Dstyle.color=never -pl "$module" -am install -DskipTests >"$build_log" 2>&1); then
     tail -n 40 "$build_log" >&2
     log "build failed; the whole log is in $build_log"
     exit 1
   fi
 }
 
-# Prints the job module's runtime classpath, including Flink and the broker (provided scope).
+# Prints a module's classpath for a Maven scope (compile includes provided dependencies).
+module_classpath() {
+  local module="$1" scope="$2"
+  local file="$FMAD_ROOT/$module/target/classpath-$scope.txt"
+  (cd "$FMAD_ROOT" && mvn -B -q -Dstyle.color=never -pl "$module" dependency:build-classpath \
+      -Dmdep.outputFile="$file" -DincludeScope="$scope" >/dev/null 2>&1)
+  printf '%s:%s' "$FMAD_ROOT/$module/target/classes" "$(cat "$file")"
+}
+
+# Prints the job module's classpath, including Flink and the broker (provided scope).
 job_classpath() {
-  local file="$FMAD_ROOT/job/target/classpath.txt"
-  (cd "$FMAD_ROOT" && mvn -B -q -Dstyle.color=never -pl job dependency:build-classpath \
-      -Dmdep.outputFile="$file" -DincludeScope=compile >/dev/null 2>&1)
-  printf '%s:%s' "$FMAD_ROOT/job/target/classes" "$(cat "$file")"
+  module_classpath job compile
 }

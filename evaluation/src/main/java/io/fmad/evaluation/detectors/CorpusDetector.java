@@ -3,7 +3,6 @@ package io.fmad.evaluation.detectors;
 import io.fmad.evaluation.SeriesData;
 
 import java.util.List;
-import java.util.Map;
 import java.util.function.LongConsumer;
 
 /**
@@ -19,7 +18,8 @@ public interface CorpusDetector {
      * Scores every row of every series.
      *
      * @param progress receives the number of rows scored so far, now and then
-     * @return per series name, one anomaly score in [0, 1] per row, in row order
+     * @return per series name, one anomaly score in [0, 1] per row, in row order, and the alerts
+     *     where the detector has a notion of them
      */
-    Map<String, double[]> scoreAll(List<SeriesData> corpus, LongConsumer progress) throws Exception;
+    CorpusScores scoreAll(List<SeriesData> corpus, LongConsumer progress) throws Exception;
 }

@@ -52,7 +52,7 @@ public final class FmadDetector implements CorpusDetector {
     }
 
     @Override
-    public Map<String, double[]> scoreAll(List<SeriesData> corpus, LongConsumer progress) throws Exception {
+    public CorpusScores scoreAll(List<SeriesData> corpus, LongConsumer progress) throws Exception {
         MergedCorpus merged = MergedCorpus.of(corpus);
         String handle = MergedCorpus.register(merged);
         try {
@@ -70,35 +70,42 @@ public final class FmadDetector implements CorpusDetector {
             DataStream<WindowScore> scores =
                     FmadPipeline.detect(metrics, config).getSideOutput(EmbeddingDistanceDetector.SCORES);
 
-            Map<String, Map<Long, Double>> byEnd = new HashMap<>();
+            Map<String, Map<Long, WindowScore>> byEnd = new HashMap<>();
             long collected = 0;
             try (CloseableIterator<WindowScore> iterator = scores.executeAndCollect("fmad-evaluate")) {
                 while (iterator.hasNext()) {
                     WindowScore score = iterator.next();
-                    byEnd.computeIfAbsent(score.key, key -> new HashMap<>()).put(score.windowEnd, score.score);
+                    byEnd.computeIfAbsent(score.key, key -> new HashMap<>()).put(score.windowEnd, score);
                     if (++collected % PROGRESS_EVERY == 0) {
                         progress.accept(collected + merged.windowlessRows(config.windowSize));
                     }
                 }
             }
             progress.accept(merged.size());
-            return toRowScores(corpus, byEnd);
+            return toCorpusScores(corpus, byEnd);
         } finally {
             MergedCorpus.unregister(handle);
         }
     }
 
-    private static Map<String, double[]> toRowScores(List<SeriesData> corpus, Map<String, Map<Long, Double>> byEnd) {
-        Map<String, double[]> result = new HashMap<>();
+    private static CorpusScores toCorpusScores(List<SeriesData> corpus, Map<String, Map<Long, WindowScore>> byEnd) {
+        Map<String, double[]> scores = new HashMap<>();
+        Map<String, boolean[]> alerts = new HashMap<>();
         for (SeriesData series : corpus) {
-            Map<Long, Double> scores = byEnd.getOrDefault(series.name(), Map.of());
-            double[] rows = new double[series.rows()];
-            for (int i = 0; i < rows.length; i++) {
-                rows[i] = scores.getOrDefault(series.timestamps()[i], 0.0);
+            Map<Long, WindowScore> windows = byEnd.getOrDefault(series.name(), Map.of());
+            double[] rowScores = new double[series.rows()];
+            boolean[] rowAlerts = new boolean[series.rows()];
+            for (int i = 0; i < rowScores.length; i++) {
+                WindowScore window = windows.get(series.timestamps()[i]);
+                if (window != null) {
+                    rowScores[i] = window.score;
+                    rowAlerts[i] = window.alerted;
+                }
             }
-            result.put(series.name(), rows);
+            scores.put(series.name(), rowScores);
+            alerts.put(series.name(), rowAlerts);
         }
-        return result;
+        return new CorpusScores(scores, alerts);
     }
 
     /**

@@ -14,7 +14,7 @@ import java.util.function.LongConsumer;
 abstract class PerSeriesDetector implements CorpusDetector {
 
     @Override
-    public Map<String, double[]> scoreAll(List<SeriesData> corpus, LongConsumer progress) {
+    public CorpusScores scoreAll(List<SeriesData> corpus, LongConsumer progress) {
         Map<String, double[]> scores = new LinkedHashMap<>();
         long done = 0;
         for (SeriesData series : corpus) {
@@ -22,7 +22,7 @@ abstract class PerSeriesDetector implements CorpusDetector {
             done += series.rows();
             progress.accept(done);
         }
-        return scores;
+        return new CorpusScores(scores, null);
     }
 
     /** Returns one score in [0, 1] per row of {@code series}, computed without lookahead. */

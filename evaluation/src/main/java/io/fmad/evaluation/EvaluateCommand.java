@@ -1,0 +1,283 @@
+package io.fmad.evaluation;
+
+import io.fmad.evaluation.detectors.CorpusDetector;
+import io.fmad.evaluation.detectors.CorpusScores;
+import io.fmad.evaluation.detectors.FmadDetector;
+import io.fmad.evaluation.detectors.RandomCutForestDetector;
+import io.fmad.evaluation.detectors.WindowedZScoreDetector;
+import io.fmad.evaluation.nab.DataFile;
+import io.fmad.evaluation.nab.DetectorResultsWriter;
+import io.fmad.evaluation.nab.NabCorpus;
+import io.fmad.evaluation.nab.NabDatasetLocator;
+import io.fmad.evaluation.nab.NabReport;
+import io.fmad.evaluation.nab.NabScorer;
+import io.fmad.evaluation.nab.Profile;
+import io.fmad.evaluation.nab.ProfileResult;
+import io.fmad.evaluation.nab.ScoreSummary;
+import io.fmad.job.config.ConfigLoader;
+import io.fmad.job.config.FmadConfig;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Evaluates fmad and the baselines on a labeled corpus in NAB's layout, with NAB's scoring.
+ *
+ * <pre>
+ * EvaluateCommand [--corpus NAB_DIR] [--output DIR] [--detectors fmad,randomCutForest,windowedZScore]
+ *                 [--subset PREFIX] [--parallelism N] [--OPTION VALUE ...]
+ * </pre>
+ *
+ * <p>fmad runs the job's own detection stages with the job's configuration (defaults plus any
+ * {@code --OPTION VALUE}); each baseline runs in the same process over the same rows. Every
+ * detector sees each file as one key, in time order, with no lookahead. The command writes one
+ * score per row in NAB's results layout, prints the three profiles' scores at the corpus-wide best
+ * threshold, and fmad's score at its configured alert threshold and for its actual alerts.
+ */
+public final class EvaluateCommand {
+
+    /** All detectors, by name, in report order. */
+    static final List<String> DETECTORS = List.of("fmad", "randomCutForest", "windowedZScore");
+
+    private final PrintStream out;
+    private final PrintStream progress;
+
+    EvaluateCommand(PrintStream out, PrintStream progress) {
+        this.out = out;
+        this.progress = progress;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int status;
+        try {
+            status = new EvaluateCommand(System.out, System.err).run(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("Error: " + e.getMessage());
+            status = 2;
+        }
+        System.exit(status);
+    }
+
+    /** Settings of one evaluation; unknown options go to the job configuration. */
+    static final class Options {
+        Path corpus;
+        Path output;
+        List<String> detectors = DETECTORS;
+        String subset;
+        int parallelism = 2;
+        final List<String> jobArgs = new ArrayList<>();
+        FmadConfig config;
+    }
+
+    /** Results of one detector. */
+    record Evaluation(String detector, CorpusScores scores, NabReport best, double seconds) {}
+
+    int run(String[] args) throws Exception {
+        if (List.of(args).contains("--help")) {
+            out.println("Usage: evaluate.sh [--corpus NAB_DIR] [--output DIR] [--detectors "
+                    + String.join(",", DETECTORS) + "] [--subset PREFIX] [--parallelism N] [--OPTION VALUE ...]\n\n"
+                    + "Job options:\n" + ConfigLoader.describeOptions());
+            return 0;
+        }
+        Options options = parse(args);
+        NabCorpus corpus = loadCorpus(options);
+        List<SeriesData> series = toSeries(corpus);
+        out.printf(Locale.ROOT, "Corpus %s: %d files, %,d rows, %d labeled windows%n",
+                options.corpus, corpus.files().size(), corpus.rowCount(), corpus.windowCount());
+
+        NabScorer scorer = new NabScorer(corpus);
+        List<Evaluation> evaluations = new ArrayList<>();
+        for (String name : options.detectors) {
+            CorpusDetector detector = create(name, options);
+            ProgressBar bar = new ProgressBar(progress, name, corpus.rowCount());
+            CorpusScores scores = detector.scoreAll(series, bar::update);
+            bar.finish();
+            evaluations.add(new Evaluation(name, scores, scorer.score(scores.scores()), bar.elapsedSeconds()));
+        }
+
+        Files.createDirectories(options.output);
+        writeResults(options.output.resolve("results"), corpus, evaluations);
+        String table = summaryTable(scorer, evaluations, options.config.threshold);
+        out.println();
+        out.print(table);
+        Files.writeString(options.output.resolve("summary.md"), table);
+        Path report = EvaluationReport.write(options.output.resolve("report.html"), corpus, scorer, evaluations,
+                options.config.threshold, String.join(" ", args));
+        out.printf("%nResults in %s; report %s%n", options.output.resolve("results"), report);
+        return 0;
+    }
+
+    private static Options parse(String[] args) {
+        Options options = new Options();
+        for (int i = 0; i < args.length; i++) {
+            String argument = args[i];
+            String value = i + 1 < args.length ? args[i + 1] : null;
+            switch (argument) {
+                case "--corpus" -> options.corpus = Path.of(require(argument, value));
+                case "--output" -> options.output = Path.of(require(argument, value));
+                case "--subset" -> options.subset = require(argument, value);
+                case "--detectors" -> options.detectors = parseDetectors(require(argument, value));
+                case "--parallelism" -> options.parallelism = parseParallelism(require(argument, value));
+                default -> {
+                    options.jobArgs.add(argument);
+                    continue;
+                }
+            }
+            i++;
+        }
+        if (options.corpus == null) {
+            options.corpus = NabDatasetLocator.locate().orElseThrow(() -> new IllegalArgumentException(
+                    "NAB data not found: pass --corpus NAB_DIR, or set " + NabDatasetLocator.DATASETS_ENV
+                            + " to the folder that contains nab/"));
+        }
+        if (options.output == null) {
+            String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(LocalDateTime.now(ZoneOffset.UTC));
+            options.output = Path.of("target", "evaluation", stamp);
+        }
+        options.config = FmadConfig.from(ConfigLoader.load(options.jobArgs.toArray(new String[0])));
+        return options;
+    }
+
+    private static String require(String option, String value) {
+        if (value == null) {
+            throw new IllegalArgumentException("Missing value for " + option);
+        }
+        return value;
+    }
+
+    private static List<String> parseDetectors(String value) {
+        List<String> detectors = new ArrayList<>();
+        for (String name : value.split(",")) {
+            String trimmed = name.trim();
+            if (!DETECTORS.contains(trimmed)) {
+                throw new IllegalArgumentException(
+                        "Invalid value '" + trimmed + "' for --detectors: expected a comma-separated subset of " + DETECTORS);
+            }
+            detectors.add(trimmed);
+        }
+        return detectors;
+    }
+
+    private static int parseParallelism(String value) {
+        try {
+            int parsed = Integer.parseInt(value);
+            if (parsed >= 1 && parsed <= 64) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below with the accepted range.
+        }
+        throw new IllegalArgumentException("Invalid value '" + value + "' for --parallelism: expected an integer from 1 to 64");
+    }
+
+    private static NabCorpus loadCorpus(Options options) throws IOException {
+        NabCorpus corpus;
+        try {
+            corpus = NabCorpus.load(options.corpus);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("Failed to read the NAB corpus at " + options.corpus + ": " + e.getMessage(), e);
+        }
+        if (options.subset == null) {
+            return corpus;
+        }
+        List<String> names = corpus.fileNames().stream().filter(name -> name.startsWith(options.subset)).toList();
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException("Invalid value '" + options.subset + "' for --subset: no file name starts with it");
+        }
+        return corpus.subset(names);
+    }
+
+    private static List<SeriesData> toSeries(NabCorpus corpus) {
+        List<SeriesData> series = new ArrayList<>();
+        for (DataFile file : corpus.files()) {
+            long[] timestamps = new long[file.rowCount()];
+            for (int row = 0; row < timestamps.length; row++) {
+                timestamps[row] = file.timestamp(row).toInstant(ZoneOffset.UTC).toEpochMilli();
+            }
+            series.add(new SeriesData(file.name(), timestamps, file.values()));
+        }
+        return series;
+    }
+
+    private static CorpusDetector create(String name, Options options) {
+        return switch (name) {
+            case "fmad" -> new FmadDetector(options.config, options.parallelism);
+            case "randomCutForest" -> new RandomCutForestDetector();
+            case "windowedZScore" -> new WindowedZScoreDetector(WindowedZScoreDetector.DEFAULT_WINDOW);
+            default -> throw new IllegalArgumentException("Unknown detector " + name);
+        };
+    }
+
+    private static void writeResults(Path root, NabCorpus corpus, List<Evaluation> evaluations) throws IOException {
+        for (Evaluation evaluation : evaluations) {
+            for (DataFile file : corpus.files()) {
+                DetectorResultsWriter.write(root, evaluation.detector(), file, evaluation.scores().scores().get(file.name()), true);
+            }
+            for (ProfileResult result : evaluation.best().results().values()) {
+                ScoreSummary.write(root, evaluation.detector(), result);
+            }
+        }
+    }
+
+    /** Renders the results as a Markdown table, which reads well on a terminal too. */
+    static String summaryTable(NabScorer scorer, List<Evaluation> evaluations, double alertThreshold) {
+        StringBuilder table = new StringBuilder();
+        table.append("| detector | standard | low FP | low FN | threshold (standard) | TP | FP | FN | runtime |\n");
+        table.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Evaluation evaluation : evaluations) {
+            ProfileResult standard = evaluation.best().get(Profile.STANDARD);
+            table.append(row(evaluation.detector() + " (best threshold)",
+                    evaluation.best().normalizedScore(Profile.STANDARD),
+                    evaluation.best().normalizedScore(Profile.REWARD_LOW_FP_RATE),
+                    evaluation.best().normalizedScore(Profile.REWARD_LOW_FN_RATE),
+                    standard, String.format(Locale.ROOT, "%.1f s", evaluation.seconds())));
+            if (evaluation.detector().equals("fmad")) {
+                NabReport atThreshold = scorer.scoreAt(evaluation.scores().scores(), alertThreshold);
+                table.append(row(String.format(Locale.ROOT, "fmad (alert threshold %s)", alertThreshold),
+                        atThreshold.normalizedScore(Profile.STANDARD),
+                        atThreshold.normalizedScore(Profile.REWARD_LOW_FP_RATE),
+                        atThreshold.normalizedScore(Profile.REWARD_LOW_FN_RATE),
+                        atThreshold.get(Profile.STANDARD), ""));
+                if (evaluation.scores().alerts() != null) {
+                    NabReport alerts = scorer.scoreAt(asScores(evaluation.scores().alerts()), 0.5);
+                    table.append(row("fmad (alerts emitted)",
+                            alerts.normalizedScore(Profile.STANDARD),
+                            alerts.normalizedScore(Profile.REWARD_LOW_FP_RATE),
+                            alerts.normalizedScore(Profile.REWARD_LOW_FN_RATE),
+                            alerts.get(Profile.STANDARD), ""));
+                }
+            }
+        }
+        return table.toString();
+    }
+
+    private static String row(String name, double standard, double lowFp, double lowFn, ProfileResult result, String runtime) {
+        return String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.4f | %d | %d | %d | %s |%n",
+                name, standard, lowFp, lowFn, result.threshold(),
+                result.counts().tp(), result.counts().fp(), result.counts().fn(), runtime);
+    }
+
+    /** Turns per-row alert flags into scores of 1 and 0, so NAB can score the alert stream. */
+    static Map<String, double[]> asScores(Map<String, boolean[]> alerts) {
+        Map<String, double[]> scores = new LinkedHashMap<>();
+        alerts.forEach((name, flags) -> {
+            double[] rows = new double[flags.length];
+            for (int i = 0; i < flags.length; i++) {
+                rows[i] = flags[i] ? 1.0 : 0.0;
+            }
+            scores.put(name, rows);
+        });
+        return scores;
+    }
+
+}
