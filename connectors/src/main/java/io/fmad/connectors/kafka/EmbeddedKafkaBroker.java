@@ -94,8 +94,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         long startNanos = System.nanoTime();
         // NOTE: another process could take a port chosen here before the broker binds it. Startup
         // then fails with a bind error, and the caller may retry.
-        int clientPort = brokerPort == 0 ? freePort() : checkPort("brokerPort", brokerPort);
-        int raftPort = controllerPort == 0 ? freePort() : checkPort("controllerPort", controllerPort);
+        int[] free = freePorts(2);
+        int clientPort = brokerPort == 0 ? free[0] : checkPort("brokerPort", brokerPort);
+        int raftPort = controllerPort == 0 ? (free[1] != clientPort ? free[1] : free[0]) : checkPort("controllerPort", controllerPort);
+        if (clientPort == raftPort) {
+            throw new IllegalArgumentException(
+                    "Invalid ports: broker and controller both use " + clientPort + "; they must differ");
+        }
 
         Path logDir = dataDir.resolve("kraft-logs");
         Files.createDirectories(logDir);
@@ -270,9 +275,26 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return socket.getLocalPort();
+    /**
+     * Returns {@code count} distinct free ports. All sockets stay open until every port is chosen:
+     * ports taken one after another can repeat, because the operating system may hand out a port
+     * again as soon as its socket closes.
+     */
+    private static int[] freePorts(int count) throws IOException {
+        ServerSocket[] sockets = new ServerSocket[count];
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                sockets[i] = new ServerSocket(0, 1, InetAddress.getByName(HOST));
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : sockets) {
+                if (socket != null) {
+                    socket.close();
+                }
+            }
         }
     }
 
