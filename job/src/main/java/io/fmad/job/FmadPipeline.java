@@ -212,6 +212,7 @@ public final class FmadPipeline {
                         config.neighbors,
                         config.scoreSpan,
                         config.cooldown,
+                        config.rearmBelow,
                         config.stateTtl);
         return embedded.keyBy(EmbeddedWindow::key)
                 .process(new EmbeddingDistanceDetector(detectorSettings))

@@ -60,6 +60,7 @@ public final class FmadConfig implements Serializable {
     public final int neighbors;
     public final int scoreSpan;
     public final int cooldown;
+    public final double rearmBelow;
 
     public final Duration interpreterTimeout;
     public final int interpreterCapacity;
@@ -104,6 +105,7 @@ public final class FmadConfig implements Serializable {
         neighbors = get(c, FmadOptions.NEIGHBORS);
         scoreSpan = get(c, FmadOptions.SCORE_SPAN);
         cooldown = get(c, FmadOptions.COOLDOWN);
+        rearmBelow = get(c, FmadOptions.REARM_BELOW);
 
         interpreterTimeout = get(c, FmadOptions.INTERPRETER_TIMEOUT);
         interpreterCapacity = get(c, FmadOptions.INTERPRETER_CAPACITY);
@@ -256,6 +258,10 @@ public final class FmadConfig implements Serializable {
         requireRange(FmadOptions.NEIGHBORS, neighbors, 1, historySize);
         requireRange(FmadOptions.SCORE_SPAN, scoreSpan, 2, 10_000_000);
         requireRange(FmadOptions.COOLDOWN, cooldown, 0, Integer.MAX_VALUE);
+        if (!(rearmBelow > 0.0 && rearmBelow <= threshold)) {
+            throw invalid(FmadOptions.REARM_BELOW, rearmBelow,
+                    "a number above 0 and at most detector.threshold (" + threshold + ")");
+        }
 
         requirePositive(FmadOptions.INTERPRETER_TIMEOUT, interpreterTimeout);
         requireRange(FmadOptions.INTERPRETER_CAPACITY, interpreterCapacity, 1, 100_000);

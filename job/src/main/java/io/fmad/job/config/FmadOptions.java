@@ -184,7 +184,7 @@ public final class FmadOptions {
     public static final ConfigOption<Double> THRESHOLD =
             ConfigOptions.key("detector.threshold")
                     .doubleType()
-                    .defaultValue(0.9995)
+                    .defaultValue(0.999)
                     .withDescription(
                             "Anomaly score in (0, 1) at or above which an alert is emitted.");
 
@@ -231,10 +231,19 @@ public final class FmadOptions {
     public static final ConfigOption<Integer> COOLDOWN =
             ConfigOptions.key("detector.cooldown")
                     .intType()
-                    .defaultValue(64)
+                    .defaultValue(288)
                     .withDescription(
                             "Windows after an alert during which the same key emits no new"
-                                    + " alert.");
+                                    + " alert (288 windows is one day of 5-minute data).");
+
+    public static final ConfigOption<Double> REARM_BELOW =
+            ConfigOptions.key("detector.rearm-below")
+                    .doubleType()
+                    .defaultValue(0.99)
+                    .withDescription(
+                            "After an alert, a key alerts again only once its score has fallen"
+                                    + " below this level (and the cooldown has passed), so a lasting"
+                                    + " anomaly raises one alert. At most detector.threshold.");
 
     // ---------------------------------------------------------------- Interpreter
 
@@ -326,6 +335,7 @@ public final class FmadOptions {
                     NEIGHBORS,
                     SCORE_SPAN,
                     COOLDOWN,
+                    REARM_BELOW,
                     INTERPRETER_TIMEOUT,
                     INTERPRETER_CAPACITY,
                     STATE_TTL,

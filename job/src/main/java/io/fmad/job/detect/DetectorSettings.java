@@ -13,6 +13,7 @@ import java.time.Duration;
  * @param neighbors k of the k nearest neighbours
  * @param scoreSpan span, in windows, of the raw-score calibration statistics
  * @param cooldown windows after an alert during which the key emits no new alert
+ * @param rearmBelow score below which a key that alerted may alert again
  * @param stateTtl processing time after a key's last window at which its state expires; zero
  *     keeps state forever
  */
@@ -24,12 +25,17 @@ public record DetectorSettings(
         int neighbors,
         int scoreSpan,
         int cooldown,
+        double rearmBelow,
         Duration stateTtl)
         implements Serializable {
 
     public DetectorSettings {
         if (!(threshold > 0 && threshold < 1)) {
             throw new IllegalArgumentException("threshold must be in (0, 1), was " + threshold);
+        }
+        if (!(rearmBelow > 0 && rearmBelow <= threshold)) {
+            throw new IllegalArgumentException(
+                    "rearmBelow must be in (0, threshold " + threshold + "], was " + rearmBelow);
         }
         if (warmUp < 0 || cooldown < 0) {
             throw new IllegalArgumentException(

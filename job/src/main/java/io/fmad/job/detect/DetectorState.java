@@ -27,10 +27,19 @@ public class DetectorState {
     public long windowsSeen;
     /** {@link #windowsSeen} at the last alert; negative when the key has never alerted. */
     public long lastAlertWindow = -1;
+    /**
+     * False from an alert until the key's score falls below the re-arm level, so one lasting
+     * anomaly raises one alert, not one per cooldown period.
+     */
+    public boolean armed = true;
 
     /** Per channel: exponentially weighted mean and variance of the log nearest-neighbour distance. */
     public double[] scoreMean;
     public double[] scoreVariance;
+    /** Per channel: exponentially weighted mean and variance of the log reconstruction error. */
+    public double[] reconstructionMean;
+    public double[] reconstructionVariance;
+
     /** Raw scores folded into {@link #scoreMean} so far (the same for all channels). */
     public long scoreCount;
 

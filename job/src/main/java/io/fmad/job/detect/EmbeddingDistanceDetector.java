@@ -95,14 +95,19 @@ public class EmbeddingDistanceDetector
 
         boolean alerted = false;
         boolean warm = current.windowsSeen > settings.warmUp();
+        if (result.score() < settings.rearmBelow()) {
+            current.armed = true;
+        }
         if (warm && result.calibrated() && result.score() >= settings.threshold()) {
             boolean cooling =
-                    current.lastAlertWindow >= 0
-                            && current.windowsSeen - current.lastAlertWindow <= settings.cooldown();
+                    !current.armed
+                            || (current.lastAlertWindow >= 0
+                                    && current.windowsSeen - current.lastAlertWindow <= settings.cooldown());
             if (cooling) {
                 alertsInCooldown.inc();
             } else {
                 current.lastAlertWindow = current.windowsSeen;
+                current.armed = false;
                 out.collect(toAlert(window, result));
                 alertsEmitted.inc();
                 alertsAccumulator.add(1L);

@@ -10,7 +10,10 @@ import java.util.Arrays;
  *
  * <p>Per channel, the raw score is {@code log(mean distance to the k nearest reference
  * embeddings)}, counting only references whose windows do not overlap the scored one (an
- * overlapping window is trivially near). Each key keeps an exponentially weighted mean and
+ * overlapping window is trivially near). When the model also reconstructs windows, the log
+ * reconstruction error is a second raw score, calibrated the same way, and the channel takes the
+ * larger of the two z-scores: the model's own error catches short spikes that move the embedding
+ * little. Each key keeps an exponentially weighted mean and
  * variance of its raw scores. The channel's score is the standard normal CDF of the raw score's
  * z-score against them, so scores mean the same on every key whatever its scale or noise. The
  * statistics are updated with the raw score capped at {@value #UPDATE_CAP_SIGMAS} standard
@@ -41,6 +44,9 @@ public final class NearestNeighborScorer {
 
     /** Added to distances before the logarithm; distances are in normalized embedding units. */
     private static final double DISTANCE_FLOOR = 1e-4;
+
+    /** Added to reconstruction errors before the logarithm; errors are in squared normalized units. */
+    private static final double RECONSTRUCTION_FLOOR = 1e-4;
 
     /** Floor of the raw-score variance, so a key with constant raw scores does not divide by 0. */
     private static final double VARIANCE_FLOOR = 1e-4;
@@ -77,14 +83,25 @@ public final class NearestNeighborScorer {
         double[] z = new double[channels];
         boolean calibrated = hasNeighbors && state.scoreCount >= MIN_CALIBRATION_SAMPLES;
         double maxZ = Double.NEGATIVE_INFINITY;
+        boolean useReconstruction = window.reconstructionErrors != null;
+        double[] rawReconstruction = new double[channels];
         if (hasNeighbors) {
+            if (state.reconstructionMean == null || state.reconstructionMean.length != channels) {
+                state.reconstructionMean = new double[channels];
+                state.reconstructionVariance = new double[channels];
+            }
             for (int c = 0; c < channels; c++) {
                 double stddev = Math.sqrt(Math.max(state.scoreVariance[c], VARIANCE_FLOOR));
                 z[c] = (raw[c] - state.scoreMean[c]) / stddev;
+                if (useReconstruction) {
+                    rawReconstruction[c] = Math.log(window.reconstructionErrors[c] + RECONSTRUCTION_FLOOR);
+                    double reconstructionStddev = Math.sqrt(Math.max(state.reconstructionVariance[c], VARIANCE_FLOOR));
+                    z[c] = Math.max(z[c], (rawReconstruction[c] - state.reconstructionMean[c]) / reconstructionStddev);
+                }
                 maxZ = Math.max(maxZ, z[c]);
             }
             if (!calibrated || maxZ < SUSPECT_Z) {
-                updateCalibration(state, raw);
+                updateCalibration(state, raw, rawReconstruction, useReconstruction);
             }
         }
         double score = calibrated ? standardNormalCdf(maxZ) : 0.0;
@@ -144,19 +161,27 @@ public final class NearestNeighborScorer {
         nearest[i] = distance;
     }
 
-    private void updateCalibration(DetectorState state, double[] raw) {
+    private void updateCalibration(
+            DetectorState state, double[] raw, double[] rawReconstruction, boolean useReconstruction) {
         state.scoreCount++;
         double alpha = Math.max(1.0 / state.scoreCount, 1.0 / settings.scoreSpan());
+        boolean capped = state.scoreCount > MIN_CALIBRATION_SAMPLES;
         for (int c = 0; c < state.channels; c++) {
-            double x = raw[c];
-            if (state.scoreCount > MIN_CALIBRATION_SAMPLES) {
-                double cap = state.scoreMean[c] + UPDATE_CAP_SIGMAS * Math.sqrt(state.scoreVariance[c]);
-                x = Math.min(x, cap);
+            fold(state.scoreMean, state.scoreVariance, c, raw[c], alpha, capped);
+            if (useReconstruction) {
+                fold(state.reconstructionMean, state.reconstructionVariance, c, rawReconstruction[c], alpha, capped);
             }
-            double delta = x - state.scoreMean[c];
-            state.scoreMean[c] += alpha * delta;
-            state.scoreVariance[c] = (1 - alpha) * (state.scoreVariance[c] + alpha * delta * delta);
         }
+    }
+
+    /** Folds {@code x} into an exponentially weighted mean and variance, capped above when asked. */
+    private static void fold(double[] mean, double[] variance, int c, double x, double alpha, boolean capped) {
+        if (capped) {
+            x = Math.min(x, mean[c] + UPDATE_CAP_SIGMAS * Math.sqrt(variance[c]));
+        }
+        double delta = x - mean[c];
+        mean[c] += alpha * delta;
+        variance[c] = (1 - alpha) * (variance[c] + alpha * delta * delta);
     }
 
     private static void addReference(DetectorState state, float[] embeddings, long sequence) {

@@ -23,7 +23,7 @@ class EmbeddingDistanceDetectorTest {
     private static final int DIM = 4;
     private static final int WINDOW = 4;
     private static final DetectorSettings SETTINGS =
-            new DetectorSettings(0.999, 100, 16, 1, 2, 200, 10, Duration.ofDays(7));
+            new DetectorSettings(0.999, 100, 16, 1, 2, 200, 10, 0.99, Duration.ofDays(7));
 
     private final Random random = new Random(7);
     private KeyedOneInputStreamOperatorTestHarness<String, EmbeddedWindow, AnomalyAlert> harness;
@@ -116,6 +116,24 @@ class EmbeddingDistanceDetectorTest {
         assertThat(harness.extractOutputValues())
                 .as("second anomaly within the 10-window cooldown, third after it")
                 .hasSize(2);
+    }
+
+    @Test
+    void detector_lastingAnomalyAlertsOnce() throws Exception {
+        sendNormal("a", 150);
+        for (int i = 0; i < 12; i++) {
+            // A drift that keeps moving away, so no window becomes a near neighbour of the next.
+            harness.processElement(embedded("a", 25f * (i + 1)), sequence);
+        }
+
+        List<WindowScore> scores =
+                harness.getSideOutput(EmbeddingDistanceDetector.SCORES).stream().map(record -> record.getValue()).toList();
+        assertThat(scores.subList(150, 162))
+                .as("every anomalous window stays above the re-arm level")
+                .allMatch(score -> score.score >= 0.99);
+        assertThat(harness.extractOutputValues())
+                .as("12 anomalous windows span the 10-window cooldown, but the key never re-arms")
+                .hasSize(1);
     }
 
     @Test
