@@ -40,7 +40,7 @@ import java.util.Map;
  *
  * <p>fmad runs the job's own detection stages with the job's configuration (defaults plus any
  * {@code --OPTION VALUE}); each baseline runs in the same process over the same rows. Every
- * detector sees each file as one key, in time order, with no lookahead. The command writes one
+ * detector reads each file as one key, in time order, with no lookahead. The command writes one
  * score per row in NAB's results layout, prints the three profiles' scores at the corpus-wide best
  * threshold, and fmad's score at its configured alert threshold and for its actual alerts.
  */

@@ -31,7 +31,7 @@ import java.util.function.LongConsumer;
  * MiniCluster, with the job's configuration, and collects the score of every window.
  *
  * <p>The rows of all series are merged in event-time order and replayed by one source subtask,
- * as the local runner replays files through Kafka, so every key sees its rows once and in order.
+ * as the local runner replays files through Kafka, so every key receives its rows once and in order.
  * Rows before a key's first full window have no window and score 0.
  */
 public final class FmadDetector implements CorpusDetector {
@@ -51,6 +51,9 @@ public final class FmadDetector implements CorpusDetector {
         return "fmad";
     }
 
+    // CloseableIterator.close() declares Exception, which includes InterruptedException; this
+    // method rethrows whatever it throws, so the interrupt is not lost.
+    @SuppressWarnings("try")
     @Override
     public CorpusScores scoreAll(List<SeriesData> corpus, LongConsumer progress) throws Exception {
         MergedCorpus merged = MergedCorpus.of(corpus);
@@ -109,8 +112,8 @@ public final class FmadDetector implements CorpusDetector {
     }
 
     /**
-     * All rows of a corpus in event-time order (ties in corpus order), held in memory and shared
-     * with the source through a JVM-wide registry: the MiniCluster runs in this JVM, and shipping
+     * All rows of a corpus in event-time order (ties in corpus order), held in memory. The source
+     * reaches them through a JVM-wide registry, because the MiniCluster runs in this JVM and
      * hundreds of thousands of rows inside the job graph would exceed Flink's RPC message size.
      */
     static final class MergedCorpus {
