@@ -213,6 +213,7 @@ public final class FmadPipeline {
                         config.scoreSpan,
                         config.cooldown,
                         config.rearmBelow,
+                        config.levelSigmas,
                         config.stateTtl);
         return embedded.keyBy(EmbeddedWindow::key)
                 .process(new EmbeddingDistanceDetector(detectorSettings))

@@ -61,6 +61,7 @@ public final class FmadConfig implements Serializable {
     public final int scoreSpan;
     public final int cooldown;
     public final double rearmBelow;
+    public final double levelSigmas;
 
     public final Duration interpreterTimeout;
     public final int interpreterCapacity;
@@ -106,6 +107,7 @@ public final class FmadConfig implements Serializable {
         scoreSpan = get(c, FmadOptions.SCORE_SPAN);
         cooldown = get(c, FmadOptions.COOLDOWN);
         rearmBelow = get(c, FmadOptions.REARM_BELOW);
+        levelSigmas = get(c, FmadOptions.LEVEL_SIGMAS);
 
         interpreterTimeout = get(c, FmadOptions.INTERPRETER_TIMEOUT);
         interpreterCapacity = get(c, FmadOptions.INTERPRETER_CAPACITY);
@@ -258,6 +260,9 @@ public final class FmadConfig implements Serializable {
         requireRange(FmadOptions.NEIGHBORS, neighbors, 1, historySize);
         requireRange(FmadOptions.SCORE_SPAN, scoreSpan, 2, 10_000_000);
         requireRange(FmadOptions.COOLDOWN, cooldown, 0, Integer.MAX_VALUE);
+        if (!(levelSigmas > 0.0 && levelSigmas <= 1000.0)) {
+            throw invalid(FmadOptions.LEVEL_SIGMAS, levelSigmas, "a number above 0 and at most 1000");
+        }
         if (!(rearmBelow > 0.0 && rearmBelow <= threshold)) {
             throw invalid(FmadOptions.REARM_BELOW, rearmBelow,
                     "a number above 0 and at most detector.threshold (" + threshold + ")");

@@ -245,6 +245,15 @@ public final class FmadOptions {
                                     + " below this level (and the cooldown has passed), so a lasting"
                                     + " anomaly raises one alert. At most detector.threshold.");
 
+    public static final ConfigOption<Double> LEVEL_SIGMAS =
+            ConfigOptions.key("detector.level-sigmas")
+                    .doubleType()
+                    .defaultValue(6.0)
+                    .withDescription(
+                            "A last value this many baseline standard deviations from the key's"
+                                    + " baseline mean scores like a 0.999 anomaly score, whatever"
+                                    + " the window's shape.");
+
     // ---------------------------------------------------------------- Interpreter
 
     public static final ConfigOption<Duration> INTERPRETER_TIMEOUT =
@@ -336,6 +345,7 @@ public final class FmadOptions {
                     SCORE_SPAN,
                     COOLDOWN,
                     REARM_BELOW,
+                    LEVEL_SIGMAS,
                     INTERPRETER_TIMEOUT,
                     INTERPRETER_CAPACITY,
                     STATE_TTL,

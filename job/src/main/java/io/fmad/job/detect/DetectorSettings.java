@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param scoreSpan span, in windows, of the raw-score calibration statistics
  * @param cooldown windows after an alert during which the key emits no new alert
  * @param rearmBelow score below which a key that alerted may alert again
+ * @param levelSigmas deviation of the last value from the key's baseline, in baseline standard
+ *     deviations, that scores like a 0.999 anomaly score
  * @param stateTtl processing time after a key's last window at which its state expires; zero
  *     keeps state forever
  */
@@ -26,6 +28,7 @@ public record DetectorSettings(
         int scoreSpan,
         int cooldown,
         double rearmBelow,
+        double levelSigmas,
         Duration stateTtl)
         implements Serializable {
 
@@ -36,6 +39,9 @@ public record DetectorSettings(
         if (!(rearmBelow > 0 && rearmBelow <= threshold)) {
             throw new IllegalArgumentException(
                     "rearmBelow must be in (0, threshold " + threshold + "], was " + rearmBelow);
+        }
+        if (!(levelSigmas > 0)) {
+            throw new IllegalArgumentException("levelSigmas must be positive, was " + levelSigmas);
         }
         if (warmUp < 0 || cooldown < 0) {
             throw new IllegalArgumentException(

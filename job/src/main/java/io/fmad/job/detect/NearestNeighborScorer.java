@@ -31,7 +31,7 @@ public final class NearestNeighborScorer {
      * reference set less often, so a slowly developing anomaly does not become the key's new normal
      * right away.
      */
-    static final double SUSPECT_Z = 2.0;
+    static final double SUSPECT_Z = 2.5;
 
     /**
      * Suspect windows still join the reference set, this many times less often than normal ones,
@@ -44,6 +44,9 @@ public final class NearestNeighborScorer {
 
     /** Added to distances before the logarithm; distances are in normalized embedding units. */
     private static final double DISTANCE_FLOOR = 1e-4;
+
+    /** z-score of the standard normal 0.999 quantile, the scale the level signal is mapped to. */
+    static final double LEVEL_REFERENCE_Z = 3.0902;
 
     /** Added to reconstruction errors before the logarithm; errors are in squared normalized units. */
     private static final double RECONSTRUCTION_FLOOR = 1e-4;
@@ -98,6 +101,7 @@ public final class NearestNeighborScorer {
                     double reconstructionStddev = Math.sqrt(Math.max(state.reconstructionVariance[c], VARIANCE_FLOOR));
                     z[c] = Math.max(z[c], (rawReconstruction[c] - state.reconstructionMean[c]) / reconstructionStddev);
                 }
+                z[c] = Math.max(z[c], levelZ(window, c));
                 maxZ = Math.max(maxZ, z[c]);
             }
             if (!calibrated || maxZ < SUSPECT_Z) {
@@ -113,6 +117,21 @@ public final class NearestNeighborScorer {
         }
         state.windowsSeen++;
         return new Result(score, calibrated ? maxZ : 0.0, z, calibrated);
+    }
+
+    /**
+     * Maps the last value's distance from the key's baseline, in baseline standard deviations, to
+     * the z-score scale: {@code detector.level-sigmas} deviations score like a z of {@value
+     * #LEVEL_REFERENCE_Z} (the 0.999 quantile). Embeddings of windows normalized by the baseline
+     * already carry the level, but blurred over 64 points; this signal reacts on the first point.
+     */
+    private double levelZ(EmbeddedWindow window, int channel) {
+        double stddev = window.window.baselineStddev[channel];
+        if (!(stddev > 0)) {
+            return 0.0;
+        }
+        double deviation = Math.abs(window.window.last[channel] - window.window.baselineMean[channel]) / stddev;
+        return deviation * LEVEL_REFERENCE_Z / settings.levelSigmas();
     }
 
     private double meanNearestDistance(

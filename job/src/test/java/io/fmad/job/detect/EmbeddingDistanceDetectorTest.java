@@ -23,7 +23,7 @@ class EmbeddingDistanceDetectorTest {
     private static final int DIM = 4;
     private static final int WINDOW = 4;
     private static final DetectorSettings SETTINGS =
-            new DetectorSettings(0.999, 100, 16, 1, 2, 200, 10, 0.99, Duration.ofDays(7));
+            new DetectorSettings(0.999, 100, 16, 1, 2, 200, 10, 0.99, 6.0, Duration.ofDays(7));
 
     private final Random random = new Random(7);
     private KeyedOneInputStreamOperatorTestHarness<String, EmbeddedWindow, AnomalyAlert> harness;
@@ -133,6 +133,19 @@ class EmbeddingDistanceDetectorTest {
                 .allMatch(score -> score.score >= 0.99);
         assertThat(harness.extractOutputValues())
                 .as("12 anomalous windows span the 10-window cooldown, but the key never re-arms")
+                .hasSize(1);
+    }
+
+    @Test
+    void detector_levelFarFromBaselineAlerts() throws Exception {
+        sendNormal("a", 150);
+        EmbeddedWindow window = embedded("a", 0f);
+        window.window.last[0] = 7.0;
+
+        harness.processElement(window, sequence);
+
+        assertThat(harness.extractOutputValues())
+                .as("a last value 7 baseline deviations out passes the 6-deviation level, whatever the embedding")
                 .hasSize(1);
     }
 
