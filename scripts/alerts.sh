@@ -5,8 +5,4 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
-ensure_prerequisites
-build_modules
-classpath=$(job_classpath)
-exec java -Dlog4j2.configurationFile="$FMAD_ROOT/scripts/log4j2-local.xml" \
-  -cp "$classpath" io.fmad.connectors.tools.AlertConsoleConsumer "$@"
+exec_module_main job compile io.fmad.connectors.tools.AlertConsoleConsumer "$@"

@@ -9,12 +9,4 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
-ensure_prerequisites
-build_modules
-classpath=$(job_classpath)
-
-export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-1}"  # TensorFlow start-up notices
-exec java "${FMAD_JAVA_OPENS[@]}" -Xmx4g \
-  -Dai.djl.offline=true \
-  -Dlog4j2.configurationFile="$FMAD_ROOT/scripts/log4j2-local.xml" \
-  -cp "$classpath" io.fmad.job.local.LocalRunner "$@"
+exec_module_main job compile io.fmad.job.local.LocalRunner "$@"

@@ -8,12 +8,4 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
-ensure_prerequisites
-build_modules evaluation
-classpath=$(module_classpath evaluation runtime)
-
-export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-1}"  # TensorFlow start-up notices
-exec java "${FMAD_JAVA_OPENS[@]}" -Xmx6g \
-  -Dai.djl.offline=true \
-  -Dlog4j2.configurationFile="$FMAD_ROOT/scripts/log4j2-local.xml" \
-  -cp "$classpath" io.fmad.evaluation.EvaluateCommand "$@"
+FMAD_HEAP=6g exec_module_main evaluation runtime io.fmad.evaluation.EvaluateCommand "$@"

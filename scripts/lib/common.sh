@@ -57,7 +57,18 @@ module_classpath() {
   printf '%s:%s' "$FMAD_ROOT/$module/target/classes" "$(cat "$file")"
 }
 
-# Prints the job module's classpath, including Flink and the broker (provided scope).
-job_classpath() {
-  module_classpath job compile
+# Runs a main class of a module's build on this machine's JVM, with Flink's module flags, offline
+# model loading and the scripts' log configuration: exec_module_main MODULE SCOPE CLASS [ARGS...].
+exec_module_main() {
+  local module="$1" scope="$2" main_class="$3"
+  shift 3
+  ensure_prerequisites
+  build_modules "$module"
+  local classpath
+  classpath=$(module_classpath "$module" "$scope")
+  export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-1}"  # TensorFlow start-up notices
+  exec java "${FMAD_JAVA_OPENS[@]}" -Xmx"${FMAD_HEAP:-4g}" \
+    -Dai.djl.offline=true \
+    -Dlog4j2.configurationFile="$FMAD_ROOT/scripts/log4j2-local.xml" \
+    -cp "$classpath" "$main_class" "$@"
 }

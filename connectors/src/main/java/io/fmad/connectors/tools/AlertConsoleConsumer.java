@@ -134,7 +134,12 @@ public final class AlertConsoleConsumer {
         }
     }
 
-    static Properties consumerProperties(String bootstrapServers) {
+    /**
+     * Returns settings of a consumer that reads raw bytes as a downstream service should read fmad's
+     * topics: {@code isolation.level=read_committed}, so records of aborted transactions stay
+     * invisible, and no offset commits.
+     */
+    public static Properties consumerProperties(String bootstrapServers) {
         Properties properties = new Properties();
         properties.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         properties.setProperty(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

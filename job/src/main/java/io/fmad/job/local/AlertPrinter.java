@@ -1,14 +1,13 @@
 package io.fmad.job.local;
 
+import io.fmad.connectors.tools.AlertConsoleConsumer;
 import io.fmad.avro.AnomalyAlert;
 import io.fmad.connectors.serde.SingleObjectCodec;
 import io.fmad.connectors.tools.AlertFormatter;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -60,11 +59,7 @@ final class AlertPrinter implements Runnable, AutoCloseable {
 
     @Override
     public void run() {
-        Properties properties = new Properties();
-        properties.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        properties.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        properties.setProperty(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        properties.setProperty(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        Properties properties = AlertConsoleConsumer.consumerProperties(bootstrapServers);
 
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties)) {
             List<TopicPartition> partitions =

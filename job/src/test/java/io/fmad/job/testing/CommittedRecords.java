@@ -1,13 +1,12 @@
 package io.fmad.job.testing;
 
+import io.fmad.connectors.tools.AlertConsoleConsumer;
 import io.fmad.connectors.serde.SingleObjectCodec;
 
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -25,11 +24,7 @@ public final class CommittedRecords {
     public static <T extends SpecificRecord> List<T> readAll(String bootstrapServers, String topic, Class<T> type)
             throws IOException {
         SingleObjectCodec<T> codec = SingleObjectCodec.forClass(type);
-        Properties properties = new Properties();
-        properties.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        properties.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        properties.setProperty(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        properties.setProperty(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        Properties properties = AlertConsoleConsumer.consumerProperties(bootstrapServers);
 
         List<T> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties)) {
