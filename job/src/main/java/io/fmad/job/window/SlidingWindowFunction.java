@@ -97,13 +97,13 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
                                 KeyedStateExpiry.expireAfterWrite(
                                         new ValueStateDescriptor<>("window", TypeInformation.of(WindowState.class)),
                                         stateTtl));
+        // No time-to-live here: every pending event has a timer that removes it once the watermark
+        // passes, and TTL's per-access cleanup of a map with many entries made replays 4 times slower.
         pending =
                 getRuntimeContext()
                         .getMapState(
-                                KeyedStateExpiry.expireAfterWrite(
-                                        new MapStateDescriptor<>(
-                                                "pending", Types.LONG, TypeInformation.of(MetricEvent.class)),
-                                        stateTtl));
+                                new MapStateDescriptor<>(
+                                        "pending", Types.LONG, TypeInformation.of(MetricEvent.class)));
 
         var metrics = getRuntimeContext().getMetricGroup();
         pointsAppended = metrics.counter("pointsAppended");
