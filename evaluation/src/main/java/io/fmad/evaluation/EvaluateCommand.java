@@ -14,6 +14,7 @@ import io.fmad.evaluation.nab.NabScorer;
 import io.fmad.evaluation.nab.Profile;
 import io.fmad.evaluation.nab.ProfileResult;
 import io.fmad.evaluation.nab.ScoreSummary;
+import io.fmad.job.FmadPipeline;
 import io.fmad.job.config.ConfigLoader;
 import io.fmad.job.config.FmadConfig;
 
@@ -112,7 +113,7 @@ public final class EvaluateCommand {
         out.print(table);
         Files.writeString(options.output.resolve("summary.md"), table);
         Path report = EvaluationReport.write(options.output.resolve("report.html"), corpus, scorer, evaluations,
-                options.config.threshold, String.join(" ", args));
+                options.config.threshold, ("scripts/evaluate.sh " + String.join(" ", args)).trim());
         out.printf("%nResults in %s; report %s%n", options.output.resolve("results"), report);
         return 0;
     }
@@ -141,10 +142,11 @@ public final class EvaluateCommand {
                             + " to the folder that contains nab/"));
         }
         if (options.output == null) {
-            String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(LocalDateTime.now(ZoneOffset.UTC));
+            String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS").format(LocalDateTime.now(ZoneOffset.UTC));
             options.output = Path.of("target", "evaluation", stamp);
         }
         options.config = FmadConfig.from(ConfigLoader.load(options.jobArgs.toArray(new String[0])));
+        FmadPipeline.validateModel(options.config);
         return options;
     }
 

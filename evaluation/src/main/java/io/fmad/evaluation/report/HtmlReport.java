@@ -89,18 +89,20 @@ public final class HtmlReport {
     private static String summary(ReportData data, Palette palette) {
         StringBuilder out = new StringBuilder();
         out.append("<p>NAB normalized scores at each profile's best threshold: 0 is the null detector, 100 a "
-                + "perfect one. Rows marked &ldquo;at its alert threshold&rdquo; score the threshold the detector "
-                + "alerts at in production under the standard profile.</p>\n");
+                + "perfect one. Rows marked &ldquo;alerts it emits&rdquo; score, under the standard profile, the "
+                + "alerts the detector raises in production at its configured alert threshold.</p>\n");
         ReportTables.appendScoreTable(out, data.detectors(), palette);
-        out.append("<h3>Thresholds and counts</h3>\n<p>TP and FN count labeled windows, FP counts detections "
-                + "outside every window, TN counts scored rows outside windows without a detection.</p>\n");
+        out.append("<h3>Thresholds and counts</h3>\n<p>Counts of scored rows, as NAB counts them: TP rows have a "
+                + "detection inside a labeled window, FN rows are inside a window without one, FP rows have a "
+                + "detection outside every window, and TN rows have neither.</p>\n");
         ReportTables.appendThresholdTable(out, data.detectors(), palette);
         return out.toString();
     }
 
     private static String files(ReportData data, List<String> detectorNames, Palette palette) {
         StringBuilder out = new StringBuilder();
-        out.append("<p>Raw NAB score of each file under the standard profile, at the corpus-wide best threshold. "
+        out.append("<p>Raw NAB score of each file under the standard profile: for a detector that emits alerts, of"
+                + " its alerts; for the others, at their corpus-wide best threshold. "
                 + "Click a column heading to sort by it (numbers ascending first, so the worst files come to the "
                 + "top), and a file name to go to its plot.</p>\n");
         ReportTables.appendFileTable(out, data.series(), detectorNames, palette);
@@ -118,7 +120,8 @@ public final class HtmlReport {
         out.append("<span class=\"key\"><span class=\"key-window\"></span>labeled window"
                 + "<span class=\"key-probation\"></span>probationary period (not scored)"
                 + "<span class=\"key-line\"></span>threshold (dashed)"
-                + "<span>&#9650; detection in a window, &#9661; outside</span></span>"
+                + "<span>&#9650; detection in a window, &#9661; outside, grey &#9650; in the probationary period (not"
+                + " scored)</span></span>"
                 + "<a href=\"#files\">back to the file table</a></div>\n");
 
         for (int i = 0; i < data.series().size(); i++) {

@@ -62,8 +62,8 @@ final class ReportTables {
                 continue;
             }
             out.append("<tr class=\"alert-row\"><td>").append(palette.swatch(detector.detector()))
-                    .append(Html.escape(detector.detector())).append(" at its alert threshold ")
-                    .append(Html.fixed(alert.threshold(), 4)).append("</td>");
+                    .append(Html.escape(detector.detector())).append(": alerts it emits (alert threshold ")
+                    .append(Html.fixed(alert.threshold(), 4)).append(")</td>");
             for (String profile : profiles) {
                 out.append("<td class=\"num\">");
                 out.append(profile.equals(DetectorSummary.STANDARD) ? Html.fixed(alert.normalizedScore(), 2)
@@ -101,7 +101,7 @@ final class ReportTables {
                 }
             }
             if (detector.atAlertThreshold() != null) {
-                appendThresholdRow(out, palette, detector.detector(), "Standard at alert threshold",
+                appendThresholdRow(out, palette, detector.detector(), "Standard, alerts emitted",
                         detector.atAlertThreshold(), " class=\"alert-row\"");
             }
         }

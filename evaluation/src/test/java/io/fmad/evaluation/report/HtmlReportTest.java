@@ -72,9 +72,9 @@ class HtmlReportTest {
     @Test
     void report_containsSummaryScores() {
         assertThat(html).contains("70.25", "61.75", "75.00", "52.75", "44.25", "57.50");
-        assertThat(html).contains("fmad at its alert threshold 0.9000");
+        assertThat(html).contains("fmad: alerts it emits (alert threshold 0.9000)");
         assertThat(html).contains("61.50");
-        assertThat(html).contains("Low FP", "Low FN", "Standard at alert threshold");
+        assertThat(html).contains("Low FP", "Low FN", "Standard, alerts emitted");
     }
 
     @Test

@@ -27,9 +27,12 @@ import java.util.UUID;
  * Scores each embedded window against its key's own history and emits an {@link AnomalyAlert}
  * when the score reaches the threshold.
  *
- * <p>Scoring is {@link NearestNeighborScorer}: the distance to the key's nearest normal reference
- * embeddings, calibrated per key to [0, 1]. A key alerts only after {@code warmUp} windows, and at
- * most once per {@code cooldown} windows.
+ * <p>Scoring is {@link NearestNeighborScorer}: the distance to the key's nearest reference
+ * embeddings and the model's reconstruction error, calibrated per key, and the last value's
+ * distance from the key's baseline, combined into [0, 1]. A key alerts only after {@code warmUp}
+ * windows, at most once per {@code cooldown} windows, and, after an alert, only once its score has
+ * fallen below {@code rearmBelow}. A key whose number of values or embedding size changes starts
+ * over, warm-up included.
  *
  * <p>Alert ids are name-based UUIDs of key, window end, detector and model, so the same window
  * yields the same id when it is scored again after a failure.

@@ -64,8 +64,10 @@ public final class NearestNeighborScorer {
     public record Result(double score, double maxZ, double[] channelZ, boolean calibrated) {}
 
     /**
-     * Scores {@code window}, then updates {@code state}: calibration statistics, and the reference
-     * set when the window is due to join it and is not anomalous.
+     * Scores {@code window}, then updates {@code state}. The calibration statistics take the raw
+     * scores only while the window's largest z-score, the level signal included, is below {@value
+     * #SUSPECT_Z}. The window joins the reference set every {@code historyStride} windows, or every
+     * {@value #SUSPECT_STRIDE_FACTOR} times that while it is suspect.
      */
     public Result scoreAndUpdate(DetectorState state, EmbeddedWindow window) {
         int channels = state.channels;

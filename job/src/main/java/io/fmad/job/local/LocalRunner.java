@@ -338,9 +338,9 @@ public final class LocalRunner {
                 eventsIn, eventsIn / Math.max(jobMillis / 1000.0, 1e-3), jobMillis / 1000.0);
         out.printf("  alerts written          %d (read back committed: %d)%n", alertsEmitted, alertsRead);
         out.printf("  dead letters            %d%n", deadLetters);
-        out.printf("  first alert after       %s%n", printer.secondsToFirstAlert() < 0
+        out.printf("  first alert after       %s (from the runner's start)%n", printer.secondsToFirstAlert() < 0
                 ? "no alert" : String.format("%.1f s", printer.secondsToFirstAlert()));
-        out.printf("  elapsed                 %.1f s%n", elapsedSeconds);
+        out.printf("  elapsed                 %.1f s (broker start, input and job included)%n", elapsedSeconds);
         if (!perKey.isEmpty()) {
             out.println("  alerts per key:");
             perKey.entrySet().stream()
