@@ -214,6 +214,7 @@ public final class FmadPipeline {
                         config.cooldown,
                         config.rearmBelow,
                         config.levelSigmas,
+                        config.seasonPeriod,
                         config.stateTtl);
         return embedded.keyBy(EmbeddedWindow::key)
                 .process(new EmbeddingDistanceDetector(detectorSettings))

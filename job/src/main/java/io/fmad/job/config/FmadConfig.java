@@ -62,6 +62,7 @@ public final class FmadConfig implements Serializable {
     public final int cooldown;
     public final double rearmBelow;
     public final double levelSigmas;
+    public final int seasonPeriod;
 
     public final Duration interpreterTimeout;
     public final int interpreterCapacity;
@@ -108,6 +109,7 @@ public final class FmadConfig implements Serializable {
         cooldown = get(c, FmadOptions.COOLDOWN);
         rearmBelow = get(c, FmadOptions.REARM_BELOW);
         levelSigmas = get(c, FmadOptions.LEVEL_SIGMAS);
+        seasonPeriod = get(c, FmadOptions.SEASON_PERIOD);
 
         interpreterTimeout = get(c, FmadOptions.INTERPRETER_TIMEOUT);
         interpreterCapacity = get(c, FmadOptions.INTERPRETER_CAPACITY);
@@ -260,6 +262,7 @@ public final class FmadConfig implements Serializable {
         requireRange(FmadOptions.NEIGHBORS, neighbors, 1, historySize);
         requireRange(FmadOptions.SCORE_SPAN, scoreSpan, 2, 10_000_000);
         requireRange(FmadOptions.COOLDOWN, cooldown, 0, Integer.MAX_VALUE);
+        requireRange(FmadOptions.SEASON_PERIOD, seasonPeriod, 0, 100_000);
         if (!(levelSigmas > 0.0 && levelSigmas <= 1000.0)) {
             throw invalid(FmadOptions.LEVEL_SIGMAS, levelSigmas, "a number above 0 and at most 1000");
         }

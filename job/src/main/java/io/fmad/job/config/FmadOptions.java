@@ -254,6 +254,15 @@ public final class FmadOptions {
                                     + " baseline mean scores like a 0.999 anomaly score, whatever"
                                     + " the window's shape.");
 
+    public static final ConfigOption<Integer> SEASON_PERIOD =
+            ConfigOptions.key("detector.season-period")
+                    .intType()
+                    .defaultValue(288)
+                    .withDescription(
+                            "Windows in one seasonal period: each window is also compared with the"
+                                    + " windows one and two periods earlier. 288 is a day of"
+                                    + " 5-minute data; 0 turns the comparison off.");
+
     // ---------------------------------------------------------------- Interpreter
 
     public static final ConfigOption<Duration> INTERPRETER_TIMEOUT =
@@ -346,6 +355,7 @@ public final class FmadOptions {
                     COOLDOWN,
                     REARM_BELOW,
                     LEVEL_SIGMAS,
+                    SEASON_PERIOD,
                     INTERPRETER_TIMEOUT,
                     INTERPRETER_CAPACITY,
                     STATE_TTL,

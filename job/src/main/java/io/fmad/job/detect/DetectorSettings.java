@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param scoreSpan span, in windows, of the raw-score calibration statistics
  * @param cooldown windows after an alert during which the key emits no new alert
  * @param rearmBelow score below which a key that alerted may alert again
+ * @param seasonPeriod windows in one seasonal period (288 is a day of 5-minute data); each window
+ *     is also compared with the windows one and two periods earlier. 0 turns that off
  * @param levelSigmas deviation of the last value from the key's baseline, in baseline standard
  *     deviations, that scores like a 0.999 anomaly score
  * @param stateTtl processing time after a key's last window at which its state expires; zero
@@ -29,6 +31,7 @@ public record DetectorSettings(
         int cooldown,
         double rearmBelow,
         double levelSigmas,
+        int seasonPeriod,
         Duration stateTtl)
         implements Serializable {
 
@@ -39,6 +42,9 @@ public record DetectorSettings(
         if (!(rearmBelow > 0 && rearmBelow <= threshold)) {
             throw new IllegalArgumentException(
                     "rearmBelow must be in (0, threshold " + threshold + "], was " + rearmBelow);
+        }
+        if (seasonPeriod < 0) {
+            throw new IllegalArgumentException("seasonPeriod must not be negative, was " + seasonPeriod);
         }
         if (!(levelSigmas > 0)) {
             throw new IllegalArgumentException("levelSigmas must be positive, was " + levelSigmas);

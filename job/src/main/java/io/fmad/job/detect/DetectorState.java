@@ -40,6 +40,21 @@ public class DetectorState {
     public double[] reconstructionMean;
     public double[] reconstructionVariance;
 
+    /**
+     * Seasonal memory (see {@code SeasonalMemory}): a ring of 8-bit embeddings, channel {@code c},
+     * entry {@code i}, dimension {@code d} at {@code (c * capacity + i) * embeddingDim + d}, with one
+     * scale per channel and entry. The next entry is written at {@link #seasonNext}, and {@link
+     * #seasonFilled} entries hold windows.
+     */
+    public byte[] seasonValues;
+    public float[] seasonScales;
+    public int seasonNext;
+    public int seasonFilled;
+    /** Per channel: exponentially weighted mean and variance of the log seasonal distance. */
+    public double[] seasonMean;
+    public double[] seasonVariance;
+    public long seasonCount;
+
     /** Raw scores folded into {@link #scoreMean} so far (the same for all channels). */
     public long scoreCount;
 

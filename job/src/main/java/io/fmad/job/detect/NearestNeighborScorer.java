@@ -106,8 +106,19 @@ public final class NearestNeighborScorer {
                 z[c] = Math.max(z[c], levelZ(window, c));
                 maxZ = Math.max(maxZ, z[c]);
             }
+        }
+        double[] rawSeason = seasonalRawScores(state, window);
+        if (hasNeighbors) {
+            if (rawSeason != null && state.seasonCount >= MIN_CALIBRATION_SAMPLES) {
+                for (int c = 0; c < channels; c++) {
+                    double stddev = Math.sqrt(Math.max(state.seasonVariance[c], VARIANCE_FLOOR));
+                    z[c] = Math.max(z[c], (rawSeason[c] - state.seasonMean[c]) / stddev);
+                    maxZ = Math.max(maxZ, z[c]);
+                }
+            }
             if (!calibrated || maxZ < SUSPECT_Z) {
                 updateCalibration(state, raw, rawReconstruction, useReconstruction);
+                updateSeasonCalibration(state, rawSeason);
             }
         }
         double score = calibrated ? standardNormalCdf(maxZ) : 0.0;
@@ -117,8 +128,44 @@ public final class NearestNeighborScorer {
         if (state.windowsSeen % stride == 0) {
             addReference(state, window.embeddings, sequence);
         }
+        if (settings.seasonPeriod() > 0) {
+            SeasonalMemory.store(state, window.embeddings, settings.seasonPeriod());
+        }
         state.windowsSeen++;
         return new Result(score, calibrated ? maxZ : 0.0, z, calibrated);
+    }
+
+    /**
+     * Returns the log distance of each channel to the same time one or two seasonal periods back,
+     * or null when the seasonal signal is off or a channel has no stored window there yet.
+     */
+    private double[] seasonalRawScores(DetectorState state, EmbeddedWindow window) {
+        int period = settings.seasonPeriod();
+        if (period <= 0) {
+            return null;
+        }
+        SeasonalMemory.ensure(state, period);
+        double[] raw = new double[state.channels];
+        for (int c = 0; c < state.channels; c++) {
+            double distance = SeasonalMemory.nearestSeasonalDistance(state, window.embeddings, c, period);
+            if (Double.isNaN(distance)) {
+                return null;
+            }
+            raw[c] = Math.log(distance + DISTANCE_FLOOR);
+        }
+        return raw;
+    }
+
+    private void updateSeasonCalibration(DetectorState state, double[] rawSeason) {
+        if (rawSeason == null) {
+            return;
+        }
+        state.seasonCount++;
+        double alpha = Math.max(1.0 / state.seasonCount, 1.0 / settings.scoreSpan());
+        boolean capped = state.seasonCount > MIN_CALIBRATION_SAMPLES;
+        for (int c = 0; c < state.channels; c++) {
+            fold(state.seasonMean, state.seasonVariance, c, rawSeason[c], alpha, capped);
+        }
     }
 
     /**

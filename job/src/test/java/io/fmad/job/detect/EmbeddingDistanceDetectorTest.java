@@ -23,7 +23,7 @@ class EmbeddingDistanceDetectorTest {
     private static final int DIM = 4;
     private static final int WINDOW = 4;
     private static final DetectorSettings SETTINGS =
-            new DetectorSettings(0.999, 100, 16, 1, 2, 200, 10, 0.99, 6.0, Duration.ofDays(7));
+            new DetectorSettings(0.999, 100, 16, 1, 2, 200, 10, 0.99, 6.0, 0, Duration.ofDays(7));
 
     private final Random random = new Random(7);
     private KeyedOneInputStreamOperatorTestHarness<String, EmbeddedWindow, AnomalyAlert> harness;
