@@ -202,13 +202,22 @@ public final class EvaluateCommand {
     private static List<SeriesData> toSeries(NabCorpus corpus) {
         List<SeriesData> series = new ArrayList<>();
         for (DataFile file : corpus.files()) {
-            long[] timestamps = new long[file.rowCount()];
-            for (int row = 0; row < timestamps.length; row++) {
-                timestamps[row] = file.timestamp(row).toInstant(ZoneOffset.UTC).toEpochMilli();
-            }
-            series.add(new SeriesData(file.name(), timestamps, file.values()));
+            series.add(new SeriesData(file.name(), epochMillis(file), file.values()));
         }
         return series;
+    }
+
+    /** Returns the rows' timestamps in epoch milliseconds; NAB timestamps are UTC. */
+    static long[] epochMillis(DataFile file) {
+        long[] millis = new long[file.rowCount()];
+        for (int row = 0; row < millis.length; row++) {
+            millis[row] = epochMillis(file, row);
+        }
+        return millis;
+    }
+
+    static long epochMillis(DataFile file, int row) {
+        return file.timestamp(row).toInstant(ZoneOffset.UTC).toEpochMilli();
     }
 
     private static CorpusDetector create(String name, Options options) {

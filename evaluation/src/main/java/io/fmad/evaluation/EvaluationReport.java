@@ -18,7 +18,6 @@ import io.fmad.evaluation.report.SeriesReport;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,7 +89,7 @@ final class EvaluationReport {
                         fileScore.counts().fn()));
             }
             series.add(new SeriesReport(
-                    data.name(), epochMillis(data), data.values(), windows(data), data.probationaryLength(), detectorSeries));
+                    data.name(), EvaluateCommand.epochMillis(data), data.values(), windows(data), data.probationaryLength(), detectorSeries));
         }
 
         ReportData report = new ReportData(
@@ -118,20 +117,11 @@ final class EvaluationReport {
         return flags;
     }
 
-    private static long[] epochMillis(DataFile data) {
-        long[] millis = new long[data.rowCount()];
-        for (int row = 0; row < millis.length; row++) {
-            millis[row] = data.timestamp(row).toInstant(ZoneOffset.UTC).toEpochMilli();
-        }
-        return millis;
-    }
-
     private static List<long[]> windows(DataFile data) {
         List<long[]> windows = new ArrayList<>();
         for (AnomalyWindow window : data.windows()) {
             windows.add(new long[] {
-                data.timestamp(window.start()).toInstant(ZoneOffset.UTC).toEpochMilli(),
-                data.timestamp(window.end()).toInstant(ZoneOffset.UTC).toEpochMilli()
+                EvaluateCommand.epochMillis(data, window.start()), EvaluateCommand.epochMillis(data, window.end())
             });
         }
         return windows;

@@ -3,7 +3,7 @@ package io.fmad.evaluation;
 import java.util.Objects;
 
 /**
- * One labeled corpus file as a detector sees it: a name, which is the file's path relative to the
+ * One labeled corpus file as a detector reads it: a name, which is the file's path relative to the
  * corpus data folder, and its rows in file order.
  *
  * @param name for example {@code realKnownCause/nyc_taxi.csv}

@@ -96,7 +96,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // then fails with a bind error, and the caller may retry.
         int[] free = freePorts(2);
         int clientPort = brokerPort == 0 ? free[0] : checkPort("brokerPort", brokerPort);
-        int raftPort = controllerPort == 0 ? (free[1] != clientPort ? free[1] : free[0]) : checkPort("controllerPort", controllerPort);
+        int raftPort;
+        if (controllerPort != 0) {
+            raftPort = checkPort("controllerPort", controllerPort);
+        } else if (free[1] != clientPort) {
+            raftPort = free[1];
+        } else {
+            // A fixed broker port that equals the second free port: the first one is free too.
+            raftPort = free[0];
+        }
         if (clientPort == raftPort) {
             throw new IllegalArgumentException(
                     "Invalid ports: broker and controller both use " + clientPort + "; they must differ");

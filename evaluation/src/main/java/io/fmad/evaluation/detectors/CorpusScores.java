@@ -3,7 +3,7 @@ package io.fmad.evaluation.detectors;
 import java.util.Map;
 
 /**
- * What a detector produced over a corpus.
+ * A detector's output over a corpus.
  *
  * @param scores per series name, one anomaly score in [0, 1] per row
  * @param alerts per series name, true on the rows where the detector raised an alert as it would

@@ -14,8 +14,8 @@ import java.time.Duration;
  * @param scoreSpan span, in windows, of the raw-score calibration statistics
  * @param cooldown windows after an alert during which the key emits no new alert
  * @param rearmBelow score below which a key that alerted may alert again
- * @param seasonPeriod windows in one seasonal period (288 is a day of 5-minute data); each window
- *     is also compared with the windows one and two periods earlier. 0 turns that off
+ * @param seasonPeriod windows in one seasonal period, 288 being a day of 5-minute data. Each window
+ *     is also compared with the windows one and two periods earlier; 0 turns that off
  * @param levelSigmas deviation of the last value from the key's baseline, in baseline standard
  *     deviations, that scores like a 0.999 anomaly score
  * @param stateTtl processing time after a key's last window at which its state expires; zero

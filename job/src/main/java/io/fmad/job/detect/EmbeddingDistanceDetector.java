@@ -182,7 +182,7 @@ public class EmbeddingDistanceDetector
         return Severity.LOW;
     }
 
-    /** Each channel's share of the positive z-scores; equal shares when none is positive. */
+    /** Returns each channel's share of the positive z-scores, or equal shares when none is positive. */
     static double[] contributionShares(double[] z) {
         double[] shares = new double[z.length];
         double total = 0;

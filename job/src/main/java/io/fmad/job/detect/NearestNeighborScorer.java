@@ -12,8 +12,7 @@ import java.util.Arrays;
  * embeddings)}, counting only references whose windows do not overlap the scored one (an
  * overlapping window is trivially near). When the model also reconstructs windows, the log
  * reconstruction error is a second raw score, calibrated the same way, and the channel takes the
- * larger of the two z-scores: the model's own error catches short spikes that move the embedding
- * little. Each key keeps an exponentially weighted mean and
+ * larger z-score. The model's own error catches short spikes that move the embedding little. Each key keeps an exponentially weighted mean and
  * variance of its raw scores. The channel's score is the standard normal CDF of the raw score's
  * z-score against them, so scores mean the same on every key whatever its scale or noise. The
  * statistics are updated with the raw score capped at {@value #UPDATE_CAP_SIGMAS} standard
@@ -269,8 +268,8 @@ public final class NearestNeighborScorer {
         return 1.0 - upperTail(z);
     }
 
-    /** P(Z > z) for a standard normal Z. */
-    static double upperTail(double z) {
+    /** Returns P(Z > z) for a standard normal Z. */
+    public static double upperTail(double z) {
         return 0.5 * erfc(z / Math.sqrt(2.0));
     }
 

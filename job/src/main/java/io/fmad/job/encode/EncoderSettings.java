@@ -7,7 +7,7 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.Objects;
 
-/** What {@link BatchingEncoderOperator} needs to load its model and form batches. */
+/** Settings of {@link BatchingEncoderOperator}: the model to load and how to form batches. */
 public final class EncoderSettings implements Serializable {
 
     private static final long serialVersionUID = 1L;

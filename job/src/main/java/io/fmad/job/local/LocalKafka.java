@@ -6,9 +6,7 @@ import io.fmad.job.config.FmadOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
 
 /**
  * Runs a single-node Kafka broker on 127.0.0.1 until interrupted, with fmad's default topics, so
@@ -49,7 +47,11 @@ public final class LocalKafka {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             broker.close();
-            deleteRecursively(dataDir);
+            try {
+                LocalRunner.deleteRecursively(dataDir);
+            } catch (IOException e) {
+                System.err.println("Failed to delete " + dataDir + ": " + e.getMessage());
+            }
             stopped.countDown();
         }, "fmad-kafka-stop"));
         System.out.printf("Kafka broker on %s with topics %s, %s, %s (data in %s, deleted on exit). Ctrl-C stops it.%n",
@@ -59,15 +61,5 @@ public final class LocalKafka {
                 FmadOptions.DEAD_LETTERS_TOPIC.defaultValue(),
                 dataDir);
         stopped.await();
-    }
-
-    private static void deleteRecursively(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            System.err.println("Failed to delete " + root + ": " + e.getMessage());
-        }
     }
 }

@@ -396,7 +396,8 @@ public final class LocalRunner {
         return value instanceof Number ? ((Number) value).longValue() : 0L;
     }
 
-    private static void deleteRecursively(Path root) throws IOException {
+    /** Deletes {@code root} and everything below it; does nothing when it does not exist. */
+    static void deleteRecursively(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }

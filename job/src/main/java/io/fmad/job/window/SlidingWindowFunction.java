@@ -36,7 +36,7 @@ import java.util.TreeSet;
  *
  * <p>Each channel is normalized against the key's baseline: an exponentially weighted mean and
  * variance with weight {@code max(1/n, 1/baselineSpan)} for the n-th point, which is the plain
- * running mean until {@code baselineSpan} points and then forgets at that span.
+ * running mean until {@code baselineSpan} points and then decays with that span.
  */
 public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEvent, SeriesWindow> {
 

@@ -42,7 +42,7 @@ public final class NabDataset {
             throw new IllegalStateException(message + " (CI is set, so this test fails instead of skipping)");
         }
         if (root == null) {
-            // Surefire keeps assumption messages in its reports only; say it on the console too.
+            // Surefire keeps assumption messages in its reports only, so print the reason on the console too.
             System.err.println("SKIPPED: " + message);
         }
         assumeTrue(root != null, message);
