@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prints AnomalyAlerts from a Kafka topic as a read_committed consumer sees them, one per line.
+# Prints AnomalyAlerts from a Kafka topic, read with isolation.level=read_committed, one per line.
 #
 #   scripts/alerts.sh --bootstrap-servers HOST:PORT --topic fmad-alerts [--from-beginning]
 set -euo pipefail
