@@ -11,7 +11,7 @@ import io.fmad.connectors.source.MetricValidator;
 import io.fmad.job.config.FmadConfig;
 import io.fmad.job.config.FmadOptions;
 import io.fmad.job.detect.DetectorSettings;
-import io.fmad.job.detect.EmbeddingDistanceDetector;
+import io.fmad.job.detect.WindowAnomalyDetector;
 import io.fmad.job.encode.BatchingEncoderOperator;
 import io.fmad.job.encode.EmbeddedWindow;
 import io.fmad.job.encode.EncoderSettings;
@@ -179,7 +179,7 @@ public final class FmadPipeline {
 
     /**
      * Adds the detection stages (sliding windows, batched encoding, the detector) to {@code
-     * metrics}. The returned stream carries the alerts; its {@link EmbeddingDistanceDetector#SCORES}
+     * metrics}. The returned stream carries the alerts; its {@link WindowAnomalyDetector#SCORES}
      * side output carries the score of every window. The evaluate command runs exactly these
      * stages over labeled files.
      */
@@ -207,17 +207,18 @@ public final class FmadPipeline {
                 new DetectorSettings(
                         config.threshold,
                         config.warmUp,
-                        config.historySize,
-                        config.historyStride,
-                        config.neighbors,
                         config.scoreSpan,
                         config.cooldown,
                         config.rearmBelow,
                         config.levelSigmas,
+                        config.levelPoints,
+                        config.rangeMargin,
+                        config.rangeSpan,
+                        config.recordSpan,
                         config.seasonPeriod,
                         config.stateTtl);
         return embedded.keyBy(EmbeddedWindow::key)
-                .process(new EmbeddingDistanceDetector(detectorSettings))
+                .process(new WindowAnomalyDetector(detectorSettings))
                 .name("detector")
                 .uid("detector");
     }

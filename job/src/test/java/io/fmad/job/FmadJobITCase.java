@@ -10,7 +10,7 @@ import io.fmad.connectors.serde.SingleObjectCodec;
 import io.fmad.connectors.tools.NabCsvReader;
 import io.fmad.connectors.tools.ReplayTool;
 import io.fmad.job.config.FmadConfig;
-import io.fmad.job.detect.EmbeddingDistanceDetector;
+import io.fmad.job.detect.WindowAnomalyDetector;
 import io.fmad.job.ingest.DeadLetterRouter;
 import io.fmad.job.local.LocalFlink;
 import io.fmad.job.testing.CommittedRecords;
@@ -69,7 +69,7 @@ class FmadJobITCase {
         JobExecutionResult result = run(config);
 
         List<AnomalyAlert> alerts = CommittedRecords.readAll(broker.bootstrapServers(), config.alertsTopic, AnomalyAlert.class);
-        long emitted = (Long) result.getAllAccumulatorResults().get(EmbeddingDistanceDetector.ALERTS_ACCUMULATOR);
+        long emitted = (Long) result.getAllAccumulatorResults().get(WindowAnomalyDetector.ALERTS_ACCUMULATOR);
         Set<String> ids = alerts.stream().map(AnomalyAlert::getAlertId).collect(Collectors.toSet());
         assertThat(alerts).as("alerts emitted by the detector, read with read_committed").hasSize((int) emitted);
         assertThat(ids).as("alert ids are unique: no alert written twice").hasSize(alerts.size());

@@ -4,7 +4,7 @@ import io.fmad.avro.MetricEvent;
 import io.fmad.evaluation.SeriesData;
 import io.fmad.job.FmadPipeline;
 import io.fmad.job.config.FmadConfig;
-import io.fmad.job.detect.EmbeddingDistanceDetector;
+import io.fmad.job.detect.WindowAnomalyDetector;
 import io.fmad.job.detect.WindowScore;
 import io.fmad.job.local.LocalFlink;
 
@@ -71,7 +71,7 @@ public final class FmadDetector implements CorpusDetector {
                                     "corpus")
                             .setParallelism(1);
             DataStream<WindowScore> scores =
-                    FmadPipeline.detect(metrics, config).getSideOutput(EmbeddingDistanceDetector.SCORES);
+                    FmadPipeline.detect(metrics, config).getSideOutput(WindowAnomalyDetector.SCORES);
 
             Map<String, Map<Long, WindowScore>> byEnd = new HashMap<>();
             long collected = 0;

@@ -1,7 +1,7 @@
 package io.fmad.evaluation.detectors;
 
 import io.fmad.evaluation.SeriesData;
-import io.fmad.job.detect.NearestNeighborScorer;
+import io.fmad.job.detect.AnomalyScorer;
 
 /**
  * The simplest honest baseline: how unusual a value is against the mean and standard deviation
@@ -44,7 +44,7 @@ public final class WindowedZScoreDetector extends PerSeriesDetector {
                 double variance = Math.max(sumOfSquares / count - mean * mean, 0);
                 double stddev = Math.sqrt(variance);
                 double z = stddev > 0 ? Math.abs(values[i] - mean) / stddev : 0;
-                scores[i] = 1 - 2 * NearestNeighborScorer.upperTail(z);
+                scores[i] = 1 - 2 * AnomalyScorer.upperTail(z);
             }
             sum += values[i];
             sumOfSquares += values[i] * values[i];

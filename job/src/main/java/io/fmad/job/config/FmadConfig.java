@@ -55,13 +55,14 @@ public final class FmadConfig implements Serializable {
 
     public final double threshold;
     public final int warmUp;
-    public final int historySize;
-    public final int historyStride;
-    public final int neighbors;
     public final int scoreSpan;
     public final int cooldown;
     public final double rearmBelow;
     public final double levelSigmas;
+    public final int levelPoints;
+    public final double rangeMargin;
+    public final int rangeSpan;
+    public final int recordSpan;
     public final int seasonPeriod;
 
     public final Duration interpreterTimeout;
@@ -102,13 +103,14 @@ public final class FmadConfig implements Serializable {
 
         threshold = get(c, FmadOptions.THRESHOLD);
         warmUp = get(c, FmadOptions.WARM_UP);
-        historySize = get(c, FmadOptions.HISTORY_SIZE);
-        historyStride = get(c, FmadOptions.HISTORY_STRIDE);
-        neighbors = get(c, FmadOptions.NEIGHBORS);
         scoreSpan = get(c, FmadOptions.SCORE_SPAN);
         cooldown = get(c, FmadOptions.COOLDOWN);
         rearmBelow = get(c, FmadOptions.REARM_BELOW);
         levelSigmas = get(c, FmadOptions.LEVEL_SIGMAS);
+        levelPoints = get(c, FmadOptions.LEVEL_POINTS);
+        rangeMargin = get(c, FmadOptions.RANGE_MARGIN);
+        rangeSpan = get(c, FmadOptions.RANGE_SPAN);
+        recordSpan = get(c, FmadOptions.RECORD_SPAN);
         seasonPeriod = get(c, FmadOptions.SEASON_PERIOD);
 
         interpreterTimeout = get(c, FmadOptions.INTERPRETER_TIMEOUT);
@@ -257,9 +259,12 @@ public final class FmadConfig implements Serializable {
             throw invalid(FmadOptions.THRESHOLD, threshold, "a number strictly between 0 and 1");
         }
         requireRange(FmadOptions.WARM_UP, warmUp, 0, Integer.MAX_VALUE);
-        requireRange(FmadOptions.HISTORY_SIZE, historySize, 1, 100_000);
-        requireRange(FmadOptions.HISTORY_STRIDE, historyStride, 1, 100_000);
-        requireRange(FmadOptions.NEIGHBORS, neighbors, 1, historySize);
+        requireRange(FmadOptions.LEVEL_POINTS, levelPoints, 1, windowSize);
+        requireRange(FmadOptions.RANGE_SPAN, rangeSpan, 1, 10_000_000);
+        requireRange(FmadOptions.RECORD_SPAN, recordSpan, 1, 10_000_000);
+        if (!(rangeMargin > 0.0 && rangeMargin <= 100.0)) {
+            throw invalid(FmadOptions.RANGE_MARGIN, rangeMargin, "a number above 0 and at most 100");
+        }
         requireRange(FmadOptions.SCORE_SPAN, scoreSpan, 2, 10_000_000);
         requireRange(FmadOptions.COOLDOWN, cooldown, 0, Integer.MAX_VALUE);
         requireRange(FmadOptions.SEASON_PERIOD, seasonPeriod, 0, 100_000);

@@ -191,34 +191,10 @@ public final class FmadOptions {
     public static final ConfigOption<Integer> WARM_UP =
             ConfigOptions.key("detector.warm-up")
                     .intType()
-                    .defaultValue(600)
+                    .defaultValue(250)
                     .withDescription(
                             "Windows a key must have been scored on before it can alert. The"
                                     + " detector learns during warm-up but emits nothing.");
-
-    public static final ConfigOption<Integer> HISTORY_SIZE =
-            ConfigOptions.key("detector.history-size")
-                    .intType()
-                    .defaultValue(48)
-                    .withDescription(
-                            "Normal window embeddings kept per key and value, as the reference"
-                                    + " set for nearest-neighbour distances.");
-
-    public static final ConfigOption<Integer> HISTORY_STRIDE =
-            ConfigOptions.key("detector.history-stride")
-                    .intType()
-                    .defaultValue(8)
-                    .withDescription(
-                            "Every this many windows, the current one joins the reference set"
-                                    + " (when it is not anomalous). history-size times"
-                                    + " history-stride windows is the memory of a key.");
-
-    public static final ConfigOption<Integer> NEIGHBORS =
-            ConfigOptions.key("detector.neighbors")
-                    .intType()
-                    .defaultValue(3)
-                    .withDescription(
-                            "k of the k nearest neighbours whose mean distance is the raw score.");
 
     public static final ConfigOption<Integer> SCORE_SPAN =
             ConfigOptions.key("detector.score-span")
@@ -226,15 +202,17 @@ public final class FmadOptions {
                     .defaultValue(500)
                     .withDescription(
                             "Span, in windows, of the exponentially weighted statistics that"
-                                    + " calibrate a key's raw scores to [0, 1].");
+                                    + " calibrate the model's raw scores of a key (reconstruction"
+                                    + " error, seasonal distance).");
 
     public static final ConfigOption<Integer> COOLDOWN =
             ConfigOptions.key("detector.cooldown")
                     .intType()
-                    .defaultValue(288)
+                    .defaultValue(150)
                     .withDescription(
                             "Windows after an alert during which the same key emits no new"
-                                    + " alert (288 windows is one day of 5-minute data).");
+                                    + " alert, except for a new extreme of its range (150 windows is"
+                                    + " 12.5 hours of 5-minute data).");
 
     public static final ConfigOption<Double> REARM_BELOW =
             ConfigOptions.key("detector.rearm-below")
@@ -248,11 +226,47 @@ public final class FmadOptions {
     public static final ConfigOption<Double> LEVEL_SIGMAS =
             ConfigOptions.key("detector.level-sigmas")
                     .doubleType()
-                    .defaultValue(6.0)
+                    .defaultValue(4.0)
                     .withDescription(
-                            "A last value this many baseline standard deviations from the key's"
-                                    + " baseline mean scores like a 0.999 anomaly score, whatever"
-                                    + " the window's shape.");
+                            "The mean of a window's last detector.level-points values this many"
+                                    + " baseline standard deviations from the key's baseline mean"
+                                    + " scores like a 0.999 anomaly score, whatever the window's"
+                                    + " shape.");
+
+    public static final ConfigOption<Integer> LEVEL_POINTS =
+            ConfigOptions.key("detector.level-points")
+                    .intType()
+                    .defaultValue(8)
+                    .withDescription(
+                            "Newest values of a window whose mean is compared with the baseline;"
+                                    + " at most window.size.");
+
+    public static final ConfigOption<Double> RANGE_MARGIN =
+            ConfigOptions.key("detector.range-margin")
+                    .doubleType()
+                    .defaultValue(0.01)
+                    .withDescription(
+                            "A value beyond the highest or lowest value of the key's last"
+                                    + " detector.range-span windows by this fraction of their range,"
+                                    + " plus half the window's median step between values, scores"
+                                    + " like a 0.999 anomaly score.");
+
+    public static final ConfigOption<Integer> RANGE_SPAN =
+            ConfigOptions.key("detector.range-span")
+                    .intType()
+                    .defaultValue(8192)
+                    .withDescription(
+                            "Windows whose values form a key's recent range (8192 windows is about"
+                                    + " 28 days of 5-minute data).");
+
+    public static final ConfigOption<Integer> RECORD_SPAN =
+            ConfigOptions.key("detector.record-span")
+                    .intType()
+                    .defaultValue(2048)
+                    .withDescription(
+                            "Windows over which a key's highest reconstruction error and seasonal"
+                                    + " distance are remembered; exceeding them by about 10 % scores"
+                                    + " like a 0.999 anomaly score.");
 
     public static final ConfigOption<Integer> SEASON_PERIOD =
             ConfigOptions.key("detector.season-period")
@@ -348,13 +362,14 @@ public final class FmadOptions {
                     BATCH_MAX_WAIT,
                     THRESHOLD,
                     WARM_UP,
-                    HISTORY_SIZE,
-                    HISTORY_STRIDE,
-                    NEIGHBORS,
                     SCORE_SPAN,
                     COOLDOWN,
                     REARM_BELOW,
                     LEVEL_SIGMAS,
+                    LEVEL_POINTS,
+                    RANGE_MARGIN,
+                    RANGE_SPAN,
+                    RECORD_SPAN,
                     SEASON_PERIOD,
                     INTERPRETER_TIMEOUT,
                     INTERPRETER_CAPACITY,

@@ -4,33 +4,37 @@ import java.io.Serializable;
 import java.time.Duration;
 
 /**
- * Settings of {@link EmbeddingDistanceDetector}; see the {@code detector.*} options for meanings.
+ * Settings of {@link WindowAnomalyDetector}; see the {@code detector.*} options for meanings.
  *
  * @param threshold anomaly score in (0, 1) at or above which an alert is emitted
  * @param warmUp windows a key is scored on before it may alert
- * @param historySize reference embeddings kept per key and channel
- * @param historyStride every this many windows, the current one joins the reference set
- * @param neighbors k of the k nearest neighbours
- * @param scoreSpan span, in windows, of the raw-score calibration statistics
+ * @param scoreSpan span, in windows, of the calibration statistics of the model's raw scores
  * @param cooldown windows after an alert during which the key emits no new alert
  * @param rearmBelow score below which a key that alerted may alert again
+ * @param levelSigmas deviation of the mean of the last {@code levelPoints} values from the key's
+ *     baseline, in baseline standard deviations, that scores like a 0.999 anomaly score
+ * @param levelPoints newest values of a window whose mean is the level
+ * @param rangeMargin fraction of the range of the last {@code rangeSpan} windows by which a new
+ *     value beyond that range scores like a 0.999 anomaly score
+ * @param rangeSpan windows whose values form the key's recent range
+ * @param recordSpan windows over which the highest reconstruction error and seasonal distance are
+ *     remembered
  * @param seasonPeriod windows in one seasonal period, 288 being a day of 5-minute data. Each window
  *     is also compared with the windows one and two periods earlier; 0 turns that off
- * @param levelSigmas deviation of the last value from the key's baseline, in baseline standard
- *     deviations, that scores like a 0.999 anomaly score
  * @param stateTtl processing time after a key's last window at which its state expires; zero
  *     keeps state forever
  */
 public record DetectorSettings(
         double threshold,
         int warmUp,
-        int historySize,
-        int historyStride,
-        int neighbors,
         int scoreSpan,
         int cooldown,
         double rearmBelow,
         double levelSigmas,
+        int levelPoints,
+        double rangeMargin,
+        int rangeSpan,
+        int recordSpan,
         int seasonPeriod,
         Duration stateTtl)
         implements Serializable {
@@ -46,21 +50,18 @@ public record DetectorSettings(
         if (seasonPeriod < 0) {
             throw new IllegalArgumentException("seasonPeriod must not be negative, was " + seasonPeriod);
         }
-        if (!(levelSigmas > 0)) {
-            throw new IllegalArgumentException("levelSigmas must be positive, was " + levelSigmas);
+        if (!(levelSigmas > 0) || !(rangeMargin > 0)) {
+            throw new IllegalArgumentException(
+                    "levelSigmas and rangeMargin must be positive, were " + levelSigmas + " and " + rangeMargin);
         }
         if (warmUp < 0 || cooldown < 0) {
             throw new IllegalArgumentException(
                     "warmUp and cooldown must not be negative, were " + warmUp + " and " + cooldown);
         }
-        if (historySize < 1 || historyStride < 1 || scoreSpan < 2) {
+        if (scoreSpan < 2 || levelPoints < 1 || rangeSpan < 1 || recordSpan < 1) {
             throw new IllegalArgumentException(
-                    "historySize and historyStride must be at least 1 and scoreSpan at least 2, were "
-                            + historySize + ", " + historyStride + " and " + scoreSpan);
-        }
-        if (neighbors < 1 || neighbors > historySize) {
-            throw new IllegalArgumentException(
-                    "neighbors must be from 1 to historySize (" + historySize + "), was " + neighbors);
+                    "scoreSpan must be at least 2 and levelPoints, rangeSpan and recordSpan at least 1, were "
+                            + scoreSpan + ", " + levelPoints + ", " + rangeSpan + " and " + recordSpan);
         }
     }
 }

@@ -1,27 +1,20 @@
 package io.fmad.job.detect;
 
 /**
- * Per-key state of {@link EmbeddingDistanceDetector}. A Flink POJO with flat arrays.
- *
- * <p>Layouts: {@link #history} stores channel {@code c}, entry {@code i}, dimension {@code d} at
- * {@code (c * historySize + i) * embeddingDim + d}. Entries form a ring: the next one is written at
- * {@link #historyNext}, and {@link #historySequence} records the window sequence each entry came
- * from, so windows that overlap the scored one can be skipped.
+ * Per-key state of {@link WindowAnomalyDetector}. A Flink POJO with flat arrays; per-channel
+ * arrays are indexed by channel.
  */
 public class DetectorState {
 
-    /** Version of this layout, written with the state so a later layout can migrate it. */
-    public static final int CURRENT_VERSION = 1;
+    /**
+     * Version of this layout, written with the state. State of an older version is discarded and the
+     * key starts over, warm-up included.
+     */
+    public static final int CURRENT_VERSION = 2;
 
     public int version = CURRENT_VERSION;
     public int channels;
     public int embeddingDim;
-    public int historySize;
-
-    public float[] history;
-    public long[] historySequence;
-    public int historyCount;
-    public int historyNext;
 
     /** Windows scored for this key, including those of the warm-up. */
     public long windowsSeen;
@@ -32,13 +25,14 @@ public class DetectorState {
      * anomaly raises one alert, not one per cooldown period.
      */
     public boolean armed = true;
+    /** Consecutive suspect windows up to the last one (see {@link AnomalyScorer}). */
+    public int suspectRun;
 
-    /** Per channel: exponentially weighted mean and variance of the log nearest-neighbour distance. */
-    public double[] scoreMean;
-    public double[] scoreVariance;
     /** Per channel: exponentially weighted mean and variance of the log reconstruction error. */
     public double[] reconstructionMean;
     public double[] reconstructionVariance;
+    /** Log reconstruction errors folded into the statistics so far. */
+    public long reconstructionCount;
 
     /**
      * Seasonal memory (see {@code SeasonalMemory}): a ring of 8-bit embeddings, channel {@code c},
@@ -55,20 +49,28 @@ public class DetectorState {
     public double[] seasonVariance;
     public long seasonCount;
 
-    /** Raw scores folded into {@link #scoreMean} so far (the same for all channels). */
-    public long scoreCount;
+    /**
+     * Highest raw scores of the record span: tracker {@code 2c} is channel {@code c}'s log
+     * reconstruction error, {@code 2c + 1} its log seasonal distance.
+     */
+    public SlidingMaxima records;
+    /**
+     * Extremes of the range span: tracker {@code 2c} is the highest window maximum of channel {@code
+     * c}, {@code 2c + 1} the negated lowest window minimum.
+     */
+    public SlidingMaxima extremes;
 
     public DetectorState() {}
 
-    public static DetectorState create(int channels, int embeddingDim, int historySize) {
+    /** Creates the state of a key that has not been scored yet. */
+    public static DetectorState create(int channels, int embeddingDim, int recordSpan, int rangeSpan) {
         DetectorState state = new DetectorState();
         state.channels = channels;
         state.embeddingDim = embeddingDim;
-        state.historySize = historySize;
-        state.history = new float[channels * historySize * embeddingDim];
-        state.historySequence = new long[historySize];
-        state.scoreMean = new double[channels];
-        state.scoreVariance = new double[channels];
+        state.reconstructionMean = new double[channels];
+        state.reconstructionVariance = new double[channels];
+        state.records = SlidingMaxima.create(2 * channels, recordSpan);
+        state.extremes = SlidingMaxima.create(2 * channels, rangeSpan);
         return state;
     }
 }

@@ -2,7 +2,7 @@ package io.fmad.job.detect;
 
 /**
  * The detector's verdict on one window, emitted for every window on {@link
- * EmbeddingDistanceDetector#SCORES} whether or not it alerted. Evaluations read it to score a
+ * WindowAnomalyDetector#SCORES} whether or not it alerted. Evaluations read it to score a
  * detector row by row. A Flink POJO.
  */
 public class WindowScore {

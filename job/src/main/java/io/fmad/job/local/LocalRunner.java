@@ -11,7 +11,7 @@ import io.fmad.job.FmadPipeline;
 import io.fmad.job.config.ConfigLoader;
 import io.fmad.job.config.FmadConfig;
 import io.fmad.job.config.FmadOptions;
-import io.fmad.job.detect.EmbeddingDistanceDetector;
+import io.fmad.job.detect.WindowAnomalyDetector;
 import io.fmad.job.ingest.DeadLetterRouter;
 
 import org.apache.flink.api.common.JobExecutionResult;
@@ -323,7 +323,7 @@ public final class LocalRunner {
     private void printSummary(
             JobExecutionResult result, long produced, AlertPrinter printer, long deadLetters, long startNanos) {
         long eventsIn = longAccumulator(result, DeadLetterRouter.EVENTS_ACCUMULATOR);
-        long alertsEmitted = longAccumulator(result, EmbeddingDistanceDetector.ALERTS_ACCUMULATOR);
+        long alertsEmitted = longAccumulator(result, WindowAnomalyDetector.ALERTS_ACCUMULATOR);
         long jobMillis = result.getNetRuntime();
         double elapsedSeconds = (System.nanoTime() - startNanos) / 1e9;
         Map<String, Integer> perKey = new TreeMap<>();

@@ -11,7 +11,7 @@ class SeasonalMemoryTest {
     private static final int DIM = 4;
 
     private static DetectorState state() {
-        DetectorState state = DetectorState.create(1, DIM, 8);
+        DetectorState state = DetectorState.create(1, DIM, 64, 64);
         SeasonalMemory.ensure(state, PERIOD);
         return state;
     }

@@ -27,23 +27,30 @@ import java.util.UUID;
  * Scores each embedded window against its key's own history and emits an {@link AnomalyAlert}
  * when the score reaches the threshold.
  *
- * <p>Scoring is {@link NearestNeighborScorer}: the distance to the key's nearest reference
- * embeddings and the model's reconstruction error, calibrated per key, and the last value's
- * distance from the key's baseline, combined into [0, 1]. A key alerts only after {@code warmUp}
- * windows, at most once per {@code cooldown} windows, and, after an alert, only once its score has
- * fallen below {@code rearmBelow}. A key whose number of values or embedding size changes starts
- * over, warm-up included.
+ * <p>Scoring is {@link AnomalyScorer}: the model's reconstruction error and the distance to the
+ * same time one and two seasonal periods back, calibrated per key, the level of the newest values
+ * and how far the newest value leaves the key's recent range, combined into [0, 1]. A key alerts
+ * only after {@code warmUp} windows, at most once per {@code cooldown} windows, and, after an
+ * alert, only once its score has fallen below {@code rearmBelow}. A value outside the key's recent
+ * range is the exception: it may alert {@value #RANGE_COOLDOWN} windows after the previous alert,
+ * re-armed or not, because on labeled data it is by far the most precise signal and the widened
+ * range keeps it from repeating. A key whose
+ * number of values or embedding size changes, or whose state has an older layout, starts over,
+ * warm-up included.
  *
  * <p>Alert ids are name-based UUIDs of key, window end, detector and model, so the same window
  * yields the same id when it is scored again after a failure.
  */
-public class EmbeddingDistanceDetector
+public class WindowAnomalyDetector
         extends KeyedProcessFunction<String, EmbeddedWindow, AnomalyAlert> {
 
     private static final long serialVersionUID = 1L;
 
     /** The detector's name in alerts. */
-    public static final String NAME = "embedding-knn";
+    public static final String NAME = "window-anomaly";
+
+    /** Windows after any alert during which a key raises no range alert. */
+    static final int RANGE_COOLDOWN = 30;
 
     /** Side output with the score of every window, for evaluations. */
     public static final OutputTag<WindowScore> SCORES = new OutputTag<>("window-scores") {};
@@ -53,20 +60,20 @@ public class EmbeddingDistanceDetector
 
     private final DetectorSettings settings;
 
-    private transient NearestNeighborScorer scorer;
+    private transient AnomalyScorer scorer;
     private transient ValueState<DetectorState> state;
     private transient Counter windowsScored;
     private transient Counter alertsEmitted;
     private transient Counter alertsInCooldown;
     private transient LongCounter alertsAccumulator;
 
-    public EmbeddingDistanceDetector(DetectorSettings settings) {
+    public WindowAnomalyDetector(DetectorSettings settings) {
         this.settings = settings;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        scorer = new NearestNeighborScorer(settings);
+        scorer = new AnomalyScorer(settings);
         state =
                 getRuntimeContext()
                         .getState(
@@ -88,40 +95,52 @@ public class EmbeddingDistanceDetector
         DetectorState current = state.value();
         int channels = window.window.channels();
         if (current == null
+                || current.version != DetectorState.CURRENT_VERSION
                 || current.channels != channels
                 || current.embeddingDim != window.embeddingDim) {
-            current = DetectorState.create(channels, window.embeddingDim, settings.historySize());
+            current = DetectorState.create(channels, window.embeddingDim, settings.recordSpan(), settings.rangeSpan());
         }
 
-        NearestNeighborScorer.Result result = scorer.scoreAndUpdate(current, window);
+        AnomalyScorer.Result result = scorer.scoreAndUpdate(current, window);
         windowsScored.inc();
 
         boolean alerted = false;
+        double reported = 0.0;
         boolean warm = current.windowsSeen > settings.warmUp();
         if (result.score() < settings.rearmBelow()) {
             current.armed = true;
         }
-        if (warm && result.calibrated() && result.score() >= settings.threshold()) {
-            boolean cooling =
-                    !current.armed
-                            || (current.lastAlertWindow >= 0
-                                    && current.windowsSeen - current.lastAlertWindow <= settings.cooldown());
-            if (cooling) {
-                alertsInCooldown.inc();
-            } else {
+        long sinceAlert =
+                current.lastAlertWindow < 0 ? Long.MAX_VALUE : current.windowsSeen - current.lastAlertWindow;
+        boolean scoreAlert = warm && result.calibrated() && result.score() >= settings.threshold();
+        boolean rangeAlert =
+                current.windowsSeen > settings.warmUp()
+                        && result.rangeScore() >= settings.threshold();
+        if (scoreAlert || rangeAlert) {
+            boolean allowed =
+                    (scoreAlert && current.armed && sinceAlert > settings.cooldown())
+                            || (rangeAlert && sinceAlert > RANGE_COOLDOWN);
+            if (allowed) {
                 current.lastAlertWindow = current.windowsSeen;
                 current.armed = false;
-                out.collect(toAlert(window, result));
+                AnomalyAlert alert = toAlert(window, result);
+                reported = alert.getScore();
+                out.collect(alert);
                 alertsEmitted.inc();
                 alertsAccumulator.add(1L);
                 alerted = true;
+            } else {
+                alertsInCooldown.inc();
             }
         }
         state.update(current);
-        ctx.output(SCORES, new WindowScore(window.key(), window.window.end, warm ? result.score() : 0.0, alerted));
+        if (!alerted && warm) {
+            reported = result.score();
+        }
+        ctx.output(SCORES, new WindowScore(window.key(), window.window.end, reported, alerted));
     }
 
-    private AnomalyAlert toAlert(EmbeddedWindow embedded, NearestNeighborScorer.Result result) {
+    private AnomalyAlert toAlert(EmbeddedWindow embedded, AnomalyScorer.Result result) {
         SeriesWindow window = embedded.window;
         Map<String, Double> contributions = new HashMap<>();
         Map<String, ValueStatistics> statistics = new HashMap<>();
@@ -146,9 +165,9 @@ public class EmbeddingDistanceDetector
                 .setKey(window.key)
                 .setWindowStart(Instant.ofEpochMilli(window.start))
                 .setWindowEnd(Instant.ofEpochMilli(window.end))
-                .setScore(result.score())
+                .setScore(Math.max(result.score(), result.rangeScore()))
                 .setThreshold(settings.threshold())
-                .setSeverity(severity(result.maxZ()))
+                .setSeverity(severity(Math.max(result.maxZ(), result.rangeZ())))
                 .setModelId(embedded.modelId)
                 .setModelVersion(embedded.modelVersion)
                 .setDetector(NAME)
@@ -169,7 +188,7 @@ public class EmbeddingDistanceDetector
      * 1e-5 high, below 1e-4 medium, anything else low.
      */
     static Severity severity(double z) {
-        double tail = NearestNeighborScorer.upperTail(z);
+        double tail = AnomalyScorer.upperTail(z);
         if (tail < 1e-7) {
             return Severity.CRITICAL;
         }

@@ -15,19 +15,25 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
-class EmbeddingDistanceDetectorTest {
+class WindowAnomalyDetectorTest {
 
     private static final int DIM = 4;
     private static final int WINDOW = 4;
-    private static final DetectorSettings SETTINGS =
-            new DetectorSettings(0.999, 100, 16, 1, 2, 200, 10, 0.99, 6.0, 0, Duration.ofDays(7));
+    private static final DetectorSettings SETTINGS = settings(100, 10);
 
     private final Random random = new Random(7);
     private KeyedOneInputStreamOperatorTestHarness<String, EmbeddedWindow, AnomalyAlert> harness;
+    private DetectorSettings settings = SETTINGS;
     private long sequence;
+
+    private static DetectorSettings settings(int warmUp, int cooldown) {
+        return new DetectorSettings(
+                0.999, warmUp, 200, cooldown, 0.99, 4.0, WINDOW, 0.01, 4096, 2048, 0, Duration.ofDays(7));
+    }
 
     @BeforeEach
     void setUp() throws Exception {
@@ -40,21 +46,42 @@ class EmbeddingDistanceDetectorTest {
         harness.close();
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, EmbeddedWindow, AnomalyAlert> newHarness()
+    private KeyedOneInputStreamOperatorTestHarness<String, EmbeddedWindow, AnomalyAlert> newHarness()
             throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new EmbeddingDistanceDetector(SETTINGS)), EmbeddedWindow::key, Types.STRING);
+                new KeyedProcessOperator<>(new WindowAnomalyDetector(settings)), EmbeddedWindow::key, Types.STRING);
     }
 
-    private EmbeddedWindow embedded(String key, float offset) {
+    private void restartWith(DetectorSettings newSettings) throws Exception {
+        harness.close();
+        settings = newSettings;
+        harness = newHarness();
+        harness.open();
+    }
+
+    /**
+     * Builds a window whose values stay within [99, 101] around a baseline of 100 with standard deviation
+     * 1, and whose reconstruction error is {@code reconstructionError} times a noisy normal error.
+     */
+    private EmbeddedWindow embedded(String key, float reconstructionError) {
         sequence++;
+        float[] normalized = new float[WINDOW];
+        for (int i = 0; i < WINDOW; i++) {
+            normalized[i] = (float) (0.3 * random.nextGaussian());
+        }
         EmbeddedWindow window = new EmbeddedWindow();
-        window.window = TestEvents.window(key, sequence, new float[WINDOW]);
+        window.window = TestEvents.window(key, sequence, normalized);
+        window.window.baselineMean[0] = 100.0;
+        window.window.last[0] = 100.0 + normalized[WINDOW - 1];
+        window.window.min[0] = 99.0;
+        window.window.max[0] = 101.0;
         window.embeddingDim = DIM;
         window.embeddings = new float[DIM];
         for (int d = 0; d < DIM; d++) {
-            window.embeddings[d] = offset + (float) (0.1 * random.nextGaussian());
+            window.embeddings[d] = (float) (0.1 * random.nextGaussian());
         }
+        window.reconstructionErrors =
+                new float[] {reconstructionError * (float) (0.1 * Math.exp(0.03 * random.nextGaussian()))};
         window.modelId = "test-model";
         window.modelVersion = "1";
         return window;
@@ -62,20 +89,34 @@ class EmbeddingDistanceDetectorTest {
 
     private void sendNormal(String key, int count) throws Exception {
         for (int i = 0; i < count; i++) {
-            harness.processElement(embedded(key, 0f), sequence);
+            harness.processElement(embedded(key, 1f), sequence);
         }
     }
 
+    /** Sends a window the model reconstructs 100 times worse than usual. */
     private void sendAnomaly(String key) throws Exception {
-        harness.processElement(embedded(key, 25f), sequence);
+        harness.processElement(embedded(key, 100f), sequence);
+    }
+
+    /** Sends a normal window whose newest value rises to {@code value}, above the key's usual 101. */
+    private void sendRangeBreak(String key, double value) throws Exception {
+        EmbeddedWindow window = embedded(key, 1f);
+        window.window.last[0] = value;
+        window.window.max[0] = value;
+        harness.processElement(window, sequence);
+    }
+
+    private List<WindowScore> scores() {
+        return harness.getSideOutput(WindowAnomalyDetector.SCORES).stream().map(record -> record.getValue()).toList();
     }
 
     @Test
     void detector_silentDuringWarmUp() throws Exception {
         sendNormal("a", 60);
         sendAnomaly("a");
+        sendRangeBreak("a", 110.0);
 
-        assertThat(harness.extractOutputValues()).as("window 61 is inside the 100-window warm-up").isEmpty();
+        assertThat(harness.extractOutputValues()).as("windows 61 and 62 are inside the 100-window warm-up").isEmpty();
     }
 
     @Test
@@ -89,12 +130,12 @@ class EmbeddingDistanceDetectorTest {
         assertThat(alert.getKey()).isEqualTo("a");
         assertThat(alert.getScore()).isGreaterThanOrEqualTo(0.999).isLessThanOrEqualTo(1.0);
         assertThat(alert.getThreshold()).isEqualTo(0.999);
-        assertThat(alert.getDetector()).isEqualTo(EmbeddingDistanceDetector.NAME);
+        assertThat(alert.getDetector()).isEqualTo(WindowAnomalyDetector.NAME);
         assertThat(alert.getModelId()).isEqualTo("test-model");
         assertThat(alert.getContributions()).containsEntry("value", 1.0);
         assertThat(alert.getWindowEnd().toEpochMilli()).isEqualTo(sequence);
         assertThat(alert.getAlertId())
-                .isEqualTo(EmbeddingDistanceDetector.alertId("a", sequence, "test-model", "1"));
+                .isEqualTo(WindowAnomalyDetector.alertId("a", sequence, "test-model", "1"));
     }
 
     @Test
@@ -122,13 +163,10 @@ class EmbeddingDistanceDetectorTest {
     void detector_lastingAnomalyAlertsOnce() throws Exception {
         sendNormal("a", 150);
         for (int i = 0; i < 12; i++) {
-            // A drift that keeps moving away, so no window becomes a near neighbour of the next.
-            harness.processElement(embedded("a", 25f * (i + 1)), sequence);
+            harness.processElement(embedded("a", 100f * (i + 1)), sequence);
         }
 
-        List<WindowScore> scores =
-                harness.getSideOutput(EmbeddingDistanceDetector.SCORES).stream().map(record -> record.getValue()).toList();
-        assertThat(scores.subList(150, 162))
+        assertThat(scores().subList(150, 162))
                 .as("every anomalous window stays above the re-arm level")
                 .allMatch(score -> score.score >= 0.99);
         assertThat(harness.extractOutputValues())
@@ -139,14 +177,44 @@ class EmbeddingDistanceDetectorTest {
     @Test
     void detector_levelFarFromBaselineAlerts() throws Exception {
         sendNormal("a", 150);
-        EmbeddedWindow window = embedded("a", 0f);
-        window.window.last[0] = 7.0;
+        EmbeddedWindow window = embedded("a", 1f);
+        Arrays.fill(window.window.normalized, -4.5f);
 
         harness.processElement(window, sequence);
 
         assertThat(harness.extractOutputValues())
-                .as("a last value 7 baseline deviations out passes the 6-deviation level, whatever the embedding")
+                .as("newest values 4.5 baseline deviations low pass the 4-deviation level, within the range")
                 .hasSize(1);
+    }
+
+    @Test
+    void detector_rangeBreakAlertsDuringCooldown() throws Exception {
+        restartWith(settings(100, 288));
+        sendNormal("a", 600);
+        sendAnomaly("a");
+        sendNormal("a", 40);
+        sendRangeBreak("a", 110.0);
+
+        assertThat(harness.extractOutputValues())
+                .as("a new high 41 windows after an alert passes the 30-window range cooldown")
+                .hasSize(2);
+
+        sendNormal("a", 10);
+        sendRangeBreak("a", 120.0);
+
+        assertThat(harness.extractOutputValues())
+                .as("the next high, 11 windows later, is within the range cooldown")
+                .hasSize(2);
+    }
+
+    @Test
+    void detector_rangeBreakWaitsForRangeWarmUp() throws Exception {
+        sendNormal("a", 150);
+        sendRangeBreak("a", 110.0);
+
+        assertThat(harness.extractOutputValues())
+                .as("before window 500 a young key's range does not count")
+                .isEmpty();
     }
 
     @Test
@@ -179,10 +247,7 @@ class EmbeddingDistanceDetectorTest {
         sendNormal("a", 150);
         sendAnomaly("a");
 
-        List<WindowScore> scores =
-                harness.getSideOutput(EmbeddingDistanceDetector.SCORES).stream()
-                        .map(record -> record.getValue())
-                        .toList();
+        List<WindowScore> scores = scores();
         assertThat(scores).hasSize(151);
         assertThat(scores.subList(0, 100)).allMatch(score -> score.score == 0.0, "zero during warm-up");
         WindowScore last = scores.get(150);
@@ -194,20 +259,20 @@ class EmbeddingDistanceDetectorTest {
 
     @Test
     void alertId_stableAndDistinct() {
-        String id = EmbeddingDistanceDetector.alertId("a", 1000L, "m", "1");
+        String id = WindowAnomalyDetector.alertId("a", 1000L, "m", "1");
 
-        assertThat(EmbeddingDistanceDetector.alertId("a", 1000L, "m", "1")).isEqualTo(id);
-        assertThat(EmbeddingDistanceDetector.alertId("a", 1001L, "m", "1")).isNotEqualTo(id);
-        assertThat(EmbeddingDistanceDetector.alertId("b", 1000L, "m", "1")).isNotEqualTo(id);
-        assertThat(EmbeddingDistanceDetector.alertId("a", 1000L, "m", "2")).isNotEqualTo(id);
+        assertThat(WindowAnomalyDetector.alertId("a", 1000L, "m", "1")).isEqualTo(id);
+        assertThat(WindowAnomalyDetector.alertId("a", 1001L, "m", "1")).isNotEqualTo(id);
+        assertThat(WindowAnomalyDetector.alertId("b", 1000L, "m", "1")).isNotEqualTo(id);
+        assertThat(WindowAnomalyDetector.alertId("a", 1000L, "m", "2")).isNotEqualTo(id);
     }
 
     @Test
     void contributionShares_sumToOne() {
-        double[] shares = EmbeddingDistanceDetector.contributionShares(new double[] {3, 1, -2});
+        double[] shares = WindowAnomalyDetector.contributionShares(new double[] {3, 1, -2});
 
         assertThat(shares).containsExactly(0.75, 0.25, 0.0);
-        assertThat(EmbeddingDistanceDetector.contributionShares(new double[] {-1, -1}))
+        assertThat(WindowAnomalyDetector.contributionShares(new double[] {-1, -1}))
                 .containsExactly(0.5, 0.5);
     }
 }

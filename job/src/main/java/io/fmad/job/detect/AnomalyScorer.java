@@ -1,0 +1,344 @@
+package io.fmad.job.detect;
+
+import io.fmad.job.encode.EmbeddedWindow;
+import io.fmad.job.window.SeriesWindow;
+
+import java.util.Arrays;
+
+/**
+ * Scores a window against its key's own history and maps the result to [0, 1].
+ *
+ * <p>Per channel, four signals are put on one z-score scale, on which {@value #REFERENCE_Z} (the
+ * standard normal 0.999 quantile) is each signal's own anomaly level, and the channel takes the
+ * largest:
+ *
+ * <ul>
+ *   <li><b>Foundation-model signals.</b> The model's log reconstruction error of the window, and the
+ *       log distance from the window's embedding to the embeddings of the windows one and two
+ *       seasonal periods earlier ({@link SeasonalMemory}). Each is scored twice. Once as a z-score
+ *       against the key's exponentially weighted mean and variance of that signal, where a z of
+ *       {@value #CALIBRATED_Z} reaches the anomaly level: the raw scores have heavier tails than a
+ *       normal distribution, and the plain 0.999 quantile raised too many false alarms. And once
+ *       against the highest value of the last {@code detector.record-span} windows, where
+ *       exceeding that record by {@value #RECORD_MARGIN} (natural log units, about 10 %) reaches the
+ *       anomaly level. The record needs no distributional assumption and stays quiet on keys whose
+ *       scores are always rough.
+ *   <li><b>Level.</b> The mean of the window's last {@code detector.level-points} values, in the
+ *       key's baseline standard deviations from its baseline mean; {@code detector.level-sigmas}
+ *       reaches the anomaly level.
+ *   <li><b>Range.</b> How far the newest value lies beyond the highest or lowest value of the last
+ *       {@code detector.range-span} windows, as a fraction of that range; {@code
+ *       detector.range-margin} reaches the anomaly level. A value the key has not seen in weeks is
+ *       the most precise signal on labeled data, so it also has its own, shorter warm-up and
+ *       cooldown in {@link WindowAnomalyDetector}.
+ * </ul>
+ *
+ * <p>The score is the standard normal CDF of the largest z-score over channels. Calibration
+ * statistics and records start once the key's windows hold only points from after its first
+ * window, so the start-up of the baseline is not learned as normal. A window whose z-score reaches
+ * {@value #SUSPECT_Z} is suspect: it does not update the calibration statistics, so a slowly
+ * developing anomaly does not become the key's normal before it alerts. After {@value
+ * #SUSPECT_RUN_LIMIT} suspect windows in a row, the key accepts the new regime and updates again.
+ *
+ * <p>Stateless and thread-safe: all state is in the {@link DetectorState} passed in.
+ */
+public final class AnomalyScorer {
+
+    /** z-score of the standard normal 0.999 quantile: every signal's anomaly level maps to it. */
+    static final double REFERENCE_Z = 3.0902;
+
+    /** z-score of a calibrated foundation-model signal that reaches the anomaly level. */
+    static final double CALIBRATED_Z = 3.7;
+
+    /** Margin over the record, in natural log units of the raw score, that reaches the anomaly level. */
+    static final double RECORD_MARGIN = 0.1;
+
+    /** Calibration samples a signal needs before its z-score counts; the key is calibrated after as many windows. */
+    static final int MIN_CALIBRATION_SAMPLES = 30;
+
+    /** z-score from which a window is suspect and stays out of the calibration statistics. */
+    static final double SUSPECT_Z = 4.0;
+
+    /**
+     * Suspect windows in a row after which the key accepts them as its new normal, about one day of
+     * 5-minute data. Without it, a lasting change of regime would stop calibration for good.
+     */
+    static final int SUSPECT_RUN_LIMIT = 288;
+
+    /** Cap, in standard deviations above the mean, on a raw score folded into the statistics. */
+    static final double UPDATE_CAP_SIGMAS = 4.0;
+
+    /** Added to distances before the logarithm; distances are in normalized embedding units. */
+    private static final double DISTANCE_FLOOR = 1e-4;
+
+    /** Added to reconstruction errors before the logarithm; errors are in squared normalized units. */
+    private static final double RECONSTRUCTION_FLOOR = 1e-4;
+
+    /** Floor of a raw-score variance, so a key with constant raw scores does not divide by 0. */
+    private static final double VARIANCE_FLOOR = 1e-4;
+
+    /**
+     * Windows a key must have seen before the range signal counts. A young key's range still
+     * widens by chance: the running maximum of noise keeps rising, quickly at first.
+     */
+    static final int RANGE_WARM_UP = 500;
+
+    /**
+     * Typical steps between consecutive values added to the range margin. On noisy series a new
+     * extreme by a fraction of one step is chance (the running maximum of independent noise keeps
+     * rising slowly), not an anomaly.
+     */
+    static final double NOISE_MARGIN = 0.5;
+
+    /** Floor of the range width, relative to the magnitude of its highest value. */
+    private static final double RELATIVE_RANGE_FLOOR = 1e-9;
+
+    private final DetectorSettings settings;
+
+    public AnomalyScorer(DetectorSettings settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * Outcome of scoring one window.
+     *
+     * @param score anomaly score in [0, 1]; 0 until the key is calibrated
+     * @param maxZ largest z-score over channels and signals; 0 until the key is calibrated
+     * @param channelZ per channel, the largest z-score over signals
+     * @param rangeZ the range signal's largest z-score over channels, available from window {@value
+     *     #RANGE_WARM_UP} and negative infinity before
+     * @param calibrated whether the key has seen enough windows for {@code score} to count
+     */
+    public record Result(double score, double maxZ, double[] channelZ, double rangeZ, boolean calibrated) {
+
+        /** Returns the range signal's own score in [0, 1]. */
+        public double rangeScore() {
+            return rangeZ == Double.NEGATIVE_INFINITY ? 0.0 : standardNormalCdf(rangeZ);
+        }
+    }
+
+    /** Scores {@code window}, then updates {@code state} with it. */
+    public Result scoreAndUpdate(DetectorState state, EmbeddedWindow window) {
+        SeriesWindow series = window.window;
+        int channels = state.channels;
+        boolean learning = state.windowsSeen >= series.windowSize;
+        boolean calibrated = state.windowsSeen >= (long) series.windowSize + MIN_CALIBRATION_SAMPLES;
+
+        double[] rawReconstruction = rawReconstructionErrors(window, channels);
+        double[] rawSeason = seasonalRawScores(state, window);
+
+        double[] channelZ = new double[channels];
+        double maxZ = Double.NEGATIVE_INFINITY;
+        double rangeZ = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < channels; c++) {
+            double z = Double.NEGATIVE_INFINITY;
+            z = Math.max(z, calibratedZ(rawReconstruction[c], state.reconstructionMean, state.reconstructionVariance,
+                    c, state.reconstructionCount));
+            z = Math.max(z, recordZ(state, rawReconstruction[c], 2 * c));
+            if (rawSeason != null) {
+                z = Math.max(z, calibratedZ(rawSeason[c], state.seasonMean, state.seasonVariance, c, state.seasonCount));
+                z = Math.max(z, recordZ(state, rawSeason[c], 2 * c + 1));
+            }
+            z = Math.max(z, levelZ(series, c));
+            double channelRangeZ = rangeZ(state, series, c);
+            z = Math.max(z, channelRangeZ);
+            rangeZ = Math.max(rangeZ, channelRangeZ);
+            channelZ[c] = z;
+            maxZ = Math.max(maxZ, z);
+        }
+
+        boolean suspect = maxZ >= SUSPECT_Z;
+        state.suspectRun = suspect ? state.suspectRun + 1 : 0;
+        if (learning) {
+            boolean accept = !suspect || state.suspectRun > SUSPECT_RUN_LIMIT;
+            updateCalibration(state, rawReconstruction, rawSeason, accept);
+            double[] recordValues = new double[2 * channels];
+            for (int c = 0; c < channels; c++) {
+                recordValues[2 * c] = rawReconstruction[c];
+                recordValues[2 * c + 1] = rawSeason == null ? Double.NaN : rawSeason[c];
+            }
+            state.records.add(recordValues);
+        }
+        double[] extremes = new double[2 * channels];
+        for (int c = 0; c < channels; c++) {
+            extremes[2 * c] = series.max[c];
+            extremes[2 * c + 1] = -series.min[c];
+        }
+        state.extremes.add(extremes);
+        if (settings.seasonPeriod() > 0) {
+            SeasonalMemory.store(state, window.embeddings, settings.seasonPeriod());
+        }
+        state.windowsSeen++;
+
+        double score = calibrated ? standardNormalCdf(maxZ) : 0.0;
+        return new Result(score, calibrated ? maxZ : 0.0, channelZ, rangeZ, calibrated);
+    }
+
+    private static double[] rawReconstructionErrors(EmbeddedWindow window, int channels) {
+        double[] raw = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            raw[c] = window.reconstructionErrors == null
+                    ? Double.NaN
+                    : Math.log(window.reconstructionErrors[c] + RECONSTRUCTION_FLOOR);
+        }
+        return raw;
+    }
+
+    /** z-score of {@code raw} against channel {@code c}'s statistics, on the reference scale. */
+    private static double calibratedZ(double raw, double[] mean, double[] variance, int c, long count) {
+        if (Double.isNaN(raw) || count < MIN_CALIBRATION_SAMPLES) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        double z = (raw - mean[c]) / Math.sqrt(Math.max(variance[c], VARIANCE_FLOOR));
+        return z * REFERENCE_Z / CALIBRATED_Z;
+    }
+
+    /** z-score of {@code raw} against the record of {@code tracker}, on the reference scale. */
+    private static double recordZ(DetectorState state, double raw, int tracker) {
+        double record = state.records.max(tracker);
+        if (Double.isNaN(raw) || record == Double.NEGATIVE_INFINITY) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        return (raw - record) / RECORD_MARGIN * REFERENCE_Z;
+    }
+
+    /**
+     * Maps the mean of the window's last {@code detector.level-points} normalized values (deviations
+     * from the baseline mean in baseline standard deviations, clipped by the window function) to the
+     * reference scale.
+     */
+    private double levelZ(SeriesWindow window, int channel) {
+        int points = Math.min(settings.levelPoints(), window.windowSize);
+        int end = (channel + 1) * window.windowSize;
+        double sum = 0;
+        for (int i = end - points; i < end; i++) {
+            sum += window.normalized[i];
+        }
+        return Math.abs(sum / points) * REFERENCE_Z / settings.levelSigmas();
+    }
+
+    /**
+     * Returns how far the newest value lies outside the range of the previous windows, on the reference
+     * scale, where {@code detector.range-margin} of the range plus {@value #NOISE_MARGIN} typical
+     * steps reaches the anomaly level; negative inside the range.
+     */
+    private double rangeZ(DetectorState state, SeriesWindow window, int channel) {
+        if (state.windowsSeen < RANGE_WARM_UP || state.extremes.isEmpty()) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        double high = state.extremes.max(2 * channel);
+        double low = -state.extremes.max(2 * channel + 1);
+        double range = Math.max(high - low, RELATIVE_RANGE_FLOOR * Math.max(1.0, Math.abs(high)));
+        double margin = settings.rangeMargin() * range + NOISE_MARGIN * medianStep(window, channel);
+        double last = window.last[channel];
+        return Math.max(last - high, low - last) / margin * REFERENCE_Z;
+    }
+
+    /**
+     * Median absolute change between consecutive values of the window, in the channel's units: a
+     * noise level that a few spikes do not move.
+     */
+    private static double medianStep(SeriesWindow window, int channel) {
+        int size = window.windowSize;
+        int offset = channel * size;
+        double[] steps = new double[size - 1];
+        for (int i = 1; i < size; i++) {
+            steps[i - 1] = Math.abs(window.normalized[offset + i] - window.normalized[offset + i - 1]);
+        }
+        Arrays.sort(steps);
+        return steps[(size - 1) / 2] * window.baselineStddev[channel];
+    }
+
+    /**
+     * Returns the log distance of each channel to the same time one or two seasonal periods back,
+     * or null when the seasonal signal is off or a channel has no stored window there yet.
+     */
+    private double[] seasonalRawScores(DetectorState state, EmbeddedWindow window) {
+        int period = settings.seasonPeriod();
+        if (period <= 0) {
+            return null;
+        }
+        SeasonalMemory.ensure(state, period);
+        double[] raw = new double[state.channels];
+        for (int c = 0; c < state.channels; c++) {
+            double distance = SeasonalMemory.nearestSeasonalDistance(state, window.embeddings, c, period);
+            if (Double.isNaN(distance)) {
+                return null;
+            }
+            raw[c] = Math.log(distance + DISTANCE_FLOOR);
+        }
+        return raw;
+    }
+
+    /**
+     * Folds the raw scores into the statistics when {@code accept}, and always while a signal has
+     * fewer than {@value #MIN_CALIBRATION_SAMPLES} samples.
+     */
+    private void updateCalibration(
+            DetectorState state, double[] rawReconstruction, double[] rawSeason, boolean accept) {
+        if (!Double.isNaN(rawReconstruction[0])
+                && (accept || state.reconstructionCount < MIN_CALIBRATION_SAMPLES)) {
+            state.reconstructionCount++;
+            double alpha = alpha(state.reconstructionCount);
+            boolean capped = state.reconstructionCount > MIN_CALIBRATION_SAMPLES;
+            for (int c = 0; c < state.channels; c++) {
+                fold(state.reconstructionMean, state.reconstructionVariance, c, rawReconstruction[c], alpha, capped);
+            }
+        }
+        if (rawSeason != null && (accept || state.seasonCount < MIN_CALIBRATION_SAMPLES)) {
+            state.seasonCount++;
+            double alpha = alpha(state.seasonCount);
+            boolean capped = state.seasonCount > MIN_CALIBRATION_SAMPLES;
+            for (int c = 0; c < state.channels; c++) {
+                fold(state.seasonMean, state.seasonVariance, c, rawSeason[c], alpha, capped);
+            }
+        }
+    }
+
+    /** Weight of the n-th sample: the plain mean until {@code detector.score-span}, then decaying. */
+    private double alpha(long count) {
+        return Math.max(1.0 / count, 1.0 / settings.scoreSpan());
+    }
+
+    /** Folds {@code x} into an exponentially weighted mean and variance, capped above when asked. */
+    private static void fold(double[] mean, double[] variance, int c, double x, double alpha, boolean capped) {
+        if (capped) {
+            x = Math.min(x, mean[c] + UPDATE_CAP_SIGMAS * Math.sqrt(variance[c]));
+        }
+        double delta = x - mean[c];
+        mean[c] += alpha * delta;
+        variance[c] = (1 - alpha) * (variance[c] + alpha * delta * delta);
+    }
+
+    /** Standard normal CDF, through the complementary error function for accurate upper tails. */
+    static double standardNormalCdf(double z) {
+        return 1.0 - upperTail(z);
+    }
+
+    /** Returns P(Z > z) for a standard normal Z. */
+    public static double upperTail(double z) {
+        return 0.5 * erfc(z / Math.sqrt(2.0));
+    }
+
+    /**
+     * Complementary error function, by a Chebyshev fit with fractional error below 1.2e-7 for all
+     * x; the tests check it against reference values.
+     */
+    static double erfc(double x) {
+        double t = 1.0 / (1.0 + 0.5 * Math.abs(x));
+        double polynomial =
+                -x * x
+                        - 1.26551223
+                        + t * (1.00002368
+                        + t * (0.37409196
+                        + t * (0.09678418
+                        + t * (-0.18628806
+                        + t * (0.27886807
+                        + t * (-1.13520398
+                        + t * (1.48851587
+                        + t * (-0.82215223
+                        + t * 0.17087277))))))));
+        double result = t * Math.exp(polynomial);
+        return x >= 0 ? result : 2.0 - result;
+    }
+}
