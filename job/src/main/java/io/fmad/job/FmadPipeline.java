@@ -205,6 +205,7 @@ public final class FmadPipeline {
 
         DetectorSettings detectorSettings =
                 new DetectorSettings(
+                        config.signals,
                         config.threshold,
                         config.warmUp,
                         config.scoreSpan,

@@ -1,5 +1,7 @@
 package io.fmad.job.config;
 
+import io.fmad.job.detect.DetectorSignal;
+
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -8,6 +10,7 @@ import org.apache.flink.util.TimeUtils;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +56,9 @@ public final class FmadConfig implements Serializable {
     public final int batchSize;
     public final Duration batchMaxWait;
 
+    public final Set<DetectorSignal> signals;
+    /** Whether {@code detector.signals} was set, rather than left at its default. */
+    public final boolean signalsConfigured;
     public final double threshold;
     public final int warmUp;
     public final int scoreSpan;
@@ -101,6 +107,8 @@ public final class FmadConfig implements Serializable {
         batchSize = get(c, FmadOptions.BATCH_SIZE);
         batchMaxWait = get(c, FmadOptions.BATCH_MAX_WAIT);
 
+        signals = parseSignals(get(c, FmadOptions.SIGNALS));
+        signalsConfigured = c.contains(FmadOptions.SIGNALS);
         threshold = get(c, FmadOptions.THRESHOLD);
         warmUp = get(c, FmadOptions.WARM_UP);
         scoreSpan = get(c, FmadOptions.SCORE_SPAN);
@@ -183,6 +191,17 @@ public final class FmadConfig implements Serializable {
                             + e.getMessage()
                             + ")",
                     e);
+        }
+    }
+
+    private static Set<DetectorSignal> parseSignals(String text) {
+        try {
+            return Collections.unmodifiableSet(DetectorSignal.parseList(text));
+        } catch (IllegalArgumentException e) {
+            throw invalid(
+                    FmadOptions.SIGNALS,
+                    text,
+                    "a comma-separated list of " + DetectorSignal.configNames() + " (" + e.getMessage() + ")");
         }
     }
 

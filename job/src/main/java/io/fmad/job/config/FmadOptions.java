@@ -181,6 +181,18 @@ public final class FmadOptions {
 
     // ---------------------------------------------------------------- Detector
 
+    public static final ConfigOption<String> SIGNALS =
+            ConfigOptions.key("detector.signals")
+                    .stringType()
+                    .defaultValue("reconstruction,forecast,seasonal,level,range")
+                    .withDescription(
+                            "Signals the detector combines, comma-separated: reconstruction (the"
+                                    + " model's reconstruction error), forecast (the error of the"
+                                    + " model's forecast, for models with a forecast output),"
+                                    + " seasonal (distance to the same time one and two periods"
+                                    + " earlier), level and range. 'reconstruction,forecast' runs"
+                                    + " the model alone as the detector.");
+
     public static final ConfigOption<Double> THRESHOLD =
             ConfigOptions.key("detector.threshold")
                     .doubleType()
@@ -360,6 +372,7 @@ public final class FmadOptions {
                     DEVICE,
                     BATCH_SIZE,
                     BATCH_MAX_WAIT,
+                    SIGNALS,
                     THRESHOLD,
                     WARM_UP,
                     SCORE_SPAN,

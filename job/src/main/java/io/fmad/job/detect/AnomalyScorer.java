@@ -8,14 +8,16 @@ import java.util.Arrays;
 /**
  * Scores a window against its key's own history and maps the result to [0, 1].
  *
- * <p>Per channel, four signals are put on one z-score scale, on which {@value #REFERENCE_Z} (the
+ * <p>Per channel, the signals selected by {@code detector.signals} are put on one z-score scale, on which {@value #REFERENCE_Z} (the
  * standard normal 0.999 quantile) is each signal's own anomaly level, and the channel takes the
  * largest:
  *
  * <ul>
- *   <li><b>Foundation-model signals.</b> The model's log reconstruction error of the window, and the
- *       log distance from the window's embedding to the embeddings of the windows one and two
- *       seasonal periods earlier ({@link SeasonalMemory}). Each is scored twice. Once as a z-score
+ *   <li><b>Foundation-model signals.</b> The model's log reconstruction error of the window, the log
+ *       squared error of its forecast of the newest value made one window earlier (for models with
+ *       a forecast output), and the log distance from the window's embedding to the embeddings of
+ *       the windows one and two seasonal periods earlier ({@link SeasonalMemory}). Each is scored
+ *       twice. Once as a z-score
  *       against the key's exponentially weighted mean and variance of that signal, where a z of
  *       {@value #CALIBRATED_Z} reaches the anomaly level: the raw scores have heavier tails than a
  *       normal distribution, and the plain 0.999 quantile raised too many false alarms. And once
@@ -126,23 +128,36 @@ public final class AnomalyScorer {
 
         double[] rawReconstruction = rawReconstructionErrors(window, channels);
         double[] rawSeason = seasonalRawScores(state, window);
+        double[] rawForecast = rawForecastErrors(state, series);
 
         double[] channelZ = new double[channels];
         double maxZ = Double.NEGATIVE_INFINITY;
         double rangeZ = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < channels; c++) {
             double z = Double.NEGATIVE_INFINITY;
-            z = Math.max(z, calibratedZ(rawReconstruction[c], state.reconstructionMean, state.reconstructionVariance,
-                    c, state.reconstructionCount));
-            z = Math.max(z, recordZ(state, rawReconstruction[c], 2 * c));
-            if (rawSeason != null) {
-                z = Math.max(z, calibratedZ(rawSeason[c], state.seasonMean, state.seasonVariance, c, state.seasonCount));
-                z = Math.max(z, recordZ(state, rawSeason[c], 2 * c + 1));
+            int tracker = DetectorState.RECORD_TRACKERS * c;
+            if (settings.uses(DetectorSignal.RECONSTRUCTION)) {
+                z = Math.max(z, calibratedZ(rawReconstruction[c], state.reconstructionMean,
+                        state.reconstructionVariance, c, state.reconstructionCount));
+                z = Math.max(z, recordZ(state, rawReconstruction[c], tracker));
             }
-            z = Math.max(z, levelZ(series, c));
-            double channelRangeZ = rangeZ(state, series, c);
-            z = Math.max(z, channelRangeZ);
-            rangeZ = Math.max(rangeZ, channelRangeZ);
+            if (rawSeason != null && settings.uses(DetectorSignal.SEASONAL)) {
+                z = Math.max(z, calibratedZ(rawSeason[c], state.seasonMean, state.seasonVariance, c, state.seasonCount));
+                z = Math.max(z, recordZ(state, rawSeason[c], tracker + 1));
+            }
+            if (settings.uses(DetectorSignal.FORECAST)) {
+                z = Math.max(z, calibratedZ(rawForecast[c], state.forecastMean, state.forecastVariance,
+                        c, state.forecastCount));
+                z = Math.max(z, recordZ(state, rawForecast[c], tracker + 2));
+            }
+            if (settings.uses(DetectorSignal.LEVEL)) {
+                z = Math.max(z, levelZ(series, c));
+            }
+            if (settings.uses(DetectorSignal.RANGE)) {
+                double channelRangeZ = rangeZ(state, series, c);
+                z = Math.max(z, channelRangeZ);
+                rangeZ = Math.max(rangeZ, channelRangeZ);
+            }
             channelZ[c] = z;
             maxZ = Math.max(maxZ, z);
         }
@@ -151,21 +166,24 @@ public final class AnomalyScorer {
         state.suspectRun = suspect ? state.suspectRun + 1 : 0;
         if (learning) {
             boolean accept = !suspect || state.suspectRun > SUSPECT_RUN_LIMIT;
-            updateCalibration(state, rawReconstruction, rawSeason, accept);
-            double[] recordValues = new double[2 * channels];
+            updateCalibration(state, rawReconstruction, rawSeason, rawForecast, accept);
+            double[] recordValues = new double[DetectorState.RECORD_TRACKERS * channels];
             for (int c = 0; c < channels; c++) {
-                recordValues[2 * c] = rawReconstruction[c];
-                recordValues[2 * c + 1] = rawSeason == null ? Double.NaN : rawSeason[c];
+                int tracker = DetectorState.RECORD_TRACKERS * c;
+                recordValues[tracker] = rawReconstruction[c];
+                recordValues[tracker + 1] = rawSeason == null ? Double.NaN : rawSeason[c];
+                recordValues[tracker + 2] = rawForecast[c];
             }
             state.records.add(recordValues);
         }
+        rememberForecast(state, window);
         double[] extremes = new double[2 * channels];
         for (int c = 0; c < channels; c++) {
             extremes[2 * c] = series.max[c];
             extremes[2 * c + 1] = -series.min[c];
         }
         state.extremes.add(extremes);
-        if (settings.seasonPeriod() > 0) {
+        if (settings.seasonPeriod() > 0 && settings.uses(DetectorSignal.SEASONAL)) {
             SeasonalMemory.store(state, window.embeddings, settings.seasonPeriod());
         }
         state.windowsSeen++;
@@ -182,6 +200,32 @@ public final class AnomalyScorer {
                     : Math.log(window.reconstructionErrors[c] + RECONSTRUCTION_FLOOR);
         }
         return raw;
+    }
+
+    /**
+     * Returns, per channel, the log squared error of the previous window's forecast of the newest
+     * value, in normalized units, or NaN where there is no such forecast.
+     */
+    private static double[] rawForecastErrors(DetectorState state, SeriesWindow window) {
+        double[] raw = new double[state.channels];
+        for (int c = 0; c < state.channels; c++) {
+            double forecast = state.previousForecast[c];
+            if (Double.isNaN(forecast)) {
+                raw[c] = Double.NaN;
+                continue;
+            }
+            double error = window.normalized[(c + 1) * window.windowSize - 1] - forecast;
+            raw[c] = Math.log(error * error + RECONSTRUCTION_FLOOR);
+        }
+        return raw;
+    }
+
+    /** Keeps each channel's forecast of the next value for the next window, or NaN without one. */
+    private static void rememberForecast(DetectorState state, EmbeddedWindow window) {
+        for (int c = 0; c < state.channels; c++) {
+            state.previousForecast[c] =
+                    window.forecasts == null ? Double.NaN : window.forecasts[c * window.forecastLength];
+        }
     }
 
     /** z-score of {@code raw} against channel {@code c}'s statistics, on the reference scale. */
@@ -255,7 +299,7 @@ public final class AnomalyScorer {
      */
     private double[] seasonalRawScores(DetectorState state, EmbeddedWindow window) {
         int period = settings.seasonPeriod();
-        if (period <= 0) {
+        if (period <= 0 || !settings.uses(DetectorSignal.SEASONAL)) {
             return null;
         }
         SeasonalMemory.ensure(state, period);
@@ -275,7 +319,7 @@ public final class AnomalyScorer {
      * fewer than {@value #MIN_CALIBRATION_SAMPLES} samples.
      */
     private void updateCalibration(
-            DetectorState state, double[] rawReconstruction, double[] rawSeason, boolean accept) {
+            DetectorState state, double[] rawReconstruction, double[] rawSeason, double[] rawForecast, boolean accept) {
         if (!Double.isNaN(rawReconstruction[0])
                 && (accept || state.reconstructionCount < MIN_CALIBRATION_SAMPLES)) {
             state.reconstructionCount++;
@@ -283,6 +327,14 @@ public final class AnomalyScorer {
             boolean capped = state.reconstructionCount > MIN_CALIBRATION_SAMPLES;
             for (int c = 0; c < state.channels; c++) {
                 fold(state.reconstructionMean, state.reconstructionVariance, c, rawReconstruction[c], alpha, capped);
+            }
+        }
+        if (!Double.isNaN(rawForecast[0]) && (accept || state.forecastCount < MIN_CALIBRATION_SAMPLES)) {
+            state.forecastCount++;
+            double alpha = alpha(state.forecastCount);
+            boolean capped = state.forecastCount > MIN_CALIBRATION_SAMPLES;
+            for (int c = 0; c < state.channels; c++) {
+                fold(state.forecastMean, state.forecastVariance, c, rawForecast[c], alpha, capped);
             }
         }
         if (rawSeason != null && (accept || state.seasonCount < MIN_CALIBRATION_SAMPLES)) {

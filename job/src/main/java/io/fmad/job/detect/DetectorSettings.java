@@ -2,10 +2,15 @@ package io.fmad.job.detect;
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * Settings of {@link WindowAnomalyDetector}; see the {@code detector.*} options for meanings.
  *
+ * @param signals the signals combined into the score; {@link DetectorSignal#FORECAST} counts only
+ *     when the model has a forecast output
  * @param threshold anomaly score in (0, 1) at or above which an alert is emitted
  * @param warmUp windows a key is scored on before it may alert
  * @param scoreSpan span, in windows, of the calibration statistics of the model's raw scores
@@ -25,6 +30,7 @@ import java.time.Duration;
  *     keeps state forever
  */
 public record DetectorSettings(
+        Set<DetectorSignal> signals,
         double threshold,
         int warmUp,
         int scoreSpan,
@@ -40,6 +46,10 @@ public record DetectorSettings(
         implements Serializable {
 
     public DetectorSettings {
+        if (signals == null || signals.isEmpty()) {
+            throw new IllegalArgumentException("signals must name at least one signal, were " + signals);
+        }
+        signals = Collections.unmodifiableSet(EnumSet.copyOf(signals));
         if (!(threshold > 0 && threshold < 1)) {
             throw new IllegalArgumentException("threshold must be in (0, 1), was " + threshold);
         }
@@ -63,5 +73,10 @@ public record DetectorSettings(
                     "scoreSpan must be at least 2 and levelPoints, rangeSpan and recordSpan at least 1, were "
                             + scoreSpan + ", " + levelPoints + ", " + rangeSpan + " and " + recordSpan);
         }
+    }
+
+    /** Returns true when {@code signal} is one of the combined signals. */
+    public boolean uses(DetectorSignal signal) {
+        return signals.contains(signal);
     }
 }

@@ -1,5 +1,7 @@
 package io.fmad.job.detect;
 
+import java.util.Arrays;
+
 /**
  * Per-key state of {@link WindowAnomalyDetector}. A Flink POJO with flat arrays; per-channel
  * arrays are indexed by channel.
@@ -34,6 +36,17 @@ public class DetectorState {
     /** Log reconstruction errors folded into the statistics so far. */
     public long reconstructionCount;
 
+    /** Per channel: exponentially weighted mean and variance of the log squared forecast error. */
+    public double[] forecastMean;
+    public double[] forecastVariance;
+    /** Log squared forecast errors folded into the statistics so far. */
+    public long forecastCount;
+    /**
+     * Per channel: the previous window's forecast of the next value, in normalized units, or NaN
+     * when there is none.
+     */
+    public double[] previousForecast;
+
     /**
      * Seasonal memory (see {@code SeasonalMemory}): a ring of 8-bit embeddings, channel {@code c},
      * entry {@code i}, dimension {@code d} at {@code (c * capacity + i) * embeddingDim + d}, with one
@@ -50,8 +63,9 @@ public class DetectorState {
     public long seasonCount;
 
     /**
-     * Highest raw scores of the record span: tracker {@code 2c} is channel {@code c}'s log
-     * reconstruction error, {@code 2c + 1} its log seasonal distance.
+     * Highest raw scores of the record span: tracker {@code 3c} is channel {@code c}'s log
+     * reconstruction error, {@code 3c + 1} its log seasonal distance and {@code 3c + 2} its log
+     * squared forecast error.
      */
     public SlidingMaxima records;
     /**
@@ -59,6 +73,9 @@ public class DetectorState {
      * c}, {@code 2c + 1} the negated lowest window minimum.
      */
     public SlidingMaxima extremes;
+
+    /** Record trackers per channel: reconstruction error, seasonal distance, forecast error. */
+    static final int RECORD_TRACKERS = 3;
 
     public DetectorState() {}
 
@@ -69,7 +86,11 @@ public class DetectorState {
         state.embeddingDim = embeddingDim;
         state.reconstructionMean = new double[channels];
         state.reconstructionVariance = new double[channels];
-        state.records = SlidingMaxima.create(2 * channels, recordSpan);
+        state.forecastMean = new double[channels];
+        state.forecastVariance = new double[channels];
+        state.previousForecast = new double[channels];
+        Arrays.fill(state.previousForecast, Double.NaN);
+        state.records = SlidingMaxima.create(RECORD_TRACKERS * channels, recordSpan);
         state.extremes = SlidingMaxima.create(2 * channels, rangeSpan);
         return state;
     }

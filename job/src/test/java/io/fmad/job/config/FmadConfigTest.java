@@ -3,6 +3,8 @@ package io.fmad.job.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fmad.job.detect.DetectorSignal;
+
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +25,8 @@ class FmadConfigTest {
         assertThat(config.windowSize).isEqualTo(64);
         assertThat(config.deliveryGuarantee).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
         assertThat(config.transactionTimeout).isGreaterThan(config.checkpointInterval);
+        assertThat(config.signals).containsExactlyInAnyOrder(DetectorSignal.values());
+        assertThat(config.signalsConfigured).isFalse();
     }
 
     @Test
@@ -33,12 +37,15 @@ class FmadConfigTest {
                                 "window.size", "32",
                                 "encoder.batch-max-wait", "50 ms",
                                 "kafka.delivery-guarantee", "at-least-once",
+                                "detector.signals", " Reconstruction; forecast ",
                                 "kafka.properties.security.protocol", "SASL_SSL"));
 
         assertThat(config.windowSize).isEqualTo(32);
         assertThat(config.batchMaxWait).isEqualTo(Duration.ofMillis(50));
         assertThat(config.deliveryGuarantee).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
         assertThat(config.kafkaProperties.getProperty("security.protocol")).isEqualTo("SASL_SSL");
+        assertThat(config.signals).containsExactly(DetectorSignal.RECONSTRUCTION, DetectorSignal.FORECAST);
+        assertThat(config.signalsConfigured).isTrue();
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -50,6 +57,8 @@ class FmadConfigTest {
                 "window.slide|65|an integer from 1 to 64",
                 "detector.threshold|1.0|strictly between 0 and 1",
                 "detector.level-points|100|an integer from 1 to 64",
+                "detector.signals|reconstruction,knn|a comma-separated list of [reconstruction, forecast, seasonal, level, range]",
+                "detector.signals| , |a comma-separated list of",
                 "detector.range-margin|0.0|a number above 0 and at most 100",
                 "encoder.batch-size|0|an integer from 1 to 65536",
                 "encoder.batch-max-wait|0 ms|a positive duration",

@@ -11,17 +11,23 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Random;
+import java.util.Set;
 
 class AnomalyScorerTest {
 
     private static final int WINDOW = 4;
-    private static final DetectorSettings SETTINGS =
-            new DetectorSettings(0.999, 100, 200, 10, 0.99, 4.0, WINDOW, 0.01, 4096, 2048, 0, Duration.ZERO);
+    private static final DetectorSettings SETTINGS = settings(EnumSet.allOf(DetectorSignal.class));
 
-    private final AnomalyScorer scorer = new AnomalyScorer(SETTINGS);
+    private AnomalyScorer scorer = new AnomalyScorer(SETTINGS);
     private final DetectorState state = DetectorState.create(1, 2, 2048, 4096);
     private long sequence;
+
+    private static DetectorSettings settings(Set<DetectorSignal> signals) {
+        return new DetectorSettings(signals, 0.999, 100, 200, 10, 0.99, 4.0, WINDOW, 0.01, 4096, 2048, 0, Duration.ZERO);
+    }
 
     /** Builds a flat window within [99, 101] whose newest value is {@code last}. */
     private EmbeddedWindow window(double last, float reconstructionError) {
@@ -87,6 +93,45 @@ class AnomalyScorerTest {
 
         assertThat(firstScore).as("a 100 times worse reconstruction is anomalous").isGreaterThan(0.999);
         assertThat(lastScore).as("after a lasting regime, the key has learned it").isLessThan(0.99);
+    }
+
+    @Test
+    void forecastError_scoresAMissedForecast() {
+        scorer = new AnomalyScorer(settings(EnumSet.of(DetectorSignal.FORECAST)));
+        Random random = new Random(5);
+        for (int i = 0; i < 200; i++) {
+            EmbeddedWindow window = window(100.0, 0.1f);
+            // The newest normalized value is 0; the forecast misses it by a little noise.
+            withForecast(window, (float) (0.05 * random.nextGaussian()));
+            assertThat(scorer.scoreAndUpdate(state, window).maxZ()).isLessThan(AnomalyScorer.REFERENCE_Z);
+        }
+
+        EmbeddedWindow missed = window(100.0, 0.1f);
+        missed.window.normalized[WINDOW - 1] = 3.0f;
+        withForecast(missed, 0f);
+
+        assertThat(scorer.scoreAndUpdate(state, missed).score())
+                .as("the newest value is 3 deviations from what the previous window forecast")
+                .isGreaterThan(0.999);
+    }
+
+    @Test
+    void signals_unselectedSignalDoesNotScore() {
+        scorer = new AnomalyScorer(settings(EnumSet.of(DetectorSignal.RECONSTRUCTION)));
+        for (int i = 0; i < 100; i++) {
+            scorer.scoreAndUpdate(state, window(100.0, 0.1f));
+        }
+        EmbeddedWindow window = window(100.0, 0.1f);
+        Arrays.fill(window.window.normalized, 8f);
+
+        assertThat(scorer.scoreAndUpdate(state, window).score())
+                .as("values 8 deviations out score only through the level signal, which is off")
+                .isLessThan(0.99);
+    }
+
+    private static void withForecast(EmbeddedWindow window, float next) {
+        window.forecastLength = 2;
+        window.forecasts = new float[] {next, 0f};
     }
 
     /** Reference values of erfc, to 10 significant digits. */

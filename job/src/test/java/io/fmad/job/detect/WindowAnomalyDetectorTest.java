@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
 
@@ -32,6 +33,7 @@ class WindowAnomalyDetectorTest {
 
     private static DetectorSettings settings(int warmUp, int cooldown) {
         return new DetectorSettings(
+                EnumSet.allOf(DetectorSignal.class),
                 0.999, warmUp, 200, cooldown, 0.99, 4.0, WINDOW, 0.01, 4096, 2048, 0, Duration.ofDays(7));
     }
 
