@@ -11,6 +11,7 @@ import io.fmad.connectors.source.MetricValidator;
 import io.fmad.job.config.FmadConfig;
 import io.fmad.job.config.FmadOptions;
 import io.fmad.job.detect.DetectorSettings;
+import io.fmad.job.detect.DetectorSignal;
 import io.fmad.job.detect.WindowAnomalyDetector;
 import io.fmad.job.encode.BatchingEncoderOperator;
 import io.fmad.job.encode.EmbeddedWindow;
@@ -88,6 +89,15 @@ public final class FmadPipeline {
     public static ModelDescriptor validateModel(FmadConfig config) {
         ModelDescriptor descriptor = readDescriptor(parseModelLocation(config.model));
         descriptor.requireCompatible(config.windowSize);
+        if (config.signalsConfigured
+                && config.signals.contains(DetectorSignal.RECONSTRUCTION)
+                && !descriptor.hasReconstruction()) {
+            throw new IllegalArgumentException(
+                    "Invalid value '" + config.signals + "' for option '" + FmadOptions.SIGNALS.key()
+                            + "': model " + descriptor.id() + " version " + descriptor.version()
+                            + " has no reconstruction output; remove reconstruction or choose another "
+                            + FmadOptions.MODEL.key());
+        }
         return descriptor;
     }
 

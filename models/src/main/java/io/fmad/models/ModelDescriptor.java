@@ -51,6 +51,15 @@ public final class ModelDescriptor implements Serializable {
     public static final String INPUT_TYPE = "input.type";
     public static final String RECONSTRUCTION_DIM = "output.reconstruction.dim";
 
+    /** File of an ONNX model inside its directory; TensorFlow models are always saved_model.pb. */
+    public static final String MODEL_FILE = "model.file";
+    /** ONNX file loaded when the descriptor has no {@value #MODEL_FILE} property. */
+    public static final String DEFAULT_ONNX_FILE = "model.onnx";
+    /** Engine name of SavedModels. */
+    public static final String TENSORFLOW_ENGINE = "TensorFlow";
+    /** Engine name of ONNX models, run by DJL's ONNX Runtime engine. */
+    public static final String ONNX_ENGINE = "OnnxRuntime";
+
     /** SavedModel tag set loaded when the descriptor has no {@value #TAGS} property. */
     public static final String DEFAULT_TAGS = "serve";
     /** Signature used when the descriptor has no {@value #SIGNATURE} property. */
@@ -70,6 +79,7 @@ public final class ModelDescriptor implements Serializable {
     private final String normalization;
     private final String tags;
     private final String signature;
+    private final String modelFile;
     private final TreeMap<String, String> properties;
 
     private ModelDescriptor(Properties source, String sourceName) {
@@ -77,6 +87,10 @@ public final class ModelDescriptor implements Serializable {
         this.id = reader.requireString(ID);
         this.version = reader.requireString(VERSION);
         this.engine = reader.requireString(ENGINE);
+        if (!engine.equals(TENSORFLOW_ENGINE) && !engine.equals(ONNX_ENGINE)) {
+            throw reader.invalid(ENGINE, engine, "supported engines are " + TENSORFLOW_ENGINE + " and " + ONNX_ENGINE);
+        }
+        this.modelFile = reader.optionalString(MODEL_FILE, DEFAULT_ONNX_FILE);
         this.inputName = reader.requireString(INPUT_NAME);
         this.inputLength = reader.requirePositiveInt(INPUT_LENGTH);
         this.inputKind = reader.requireString(INPUT_KIND);
@@ -254,6 +268,11 @@ public final class ModelDescriptor implements Serializable {
     /** Model version, unique per {@link #id()}. */
     public String version() {
         return version;
+    }
+
+    /** File name of an ONNX model in its directory; meaningless for TensorFlow models. */
+    public String modelFile() {
+        return modelFile;
     }
 
     /** DJL engine name that runs the model, for example {@code TensorFlow}. */

@@ -6,6 +6,7 @@ import ai.djl.engine.Engine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -40,9 +41,9 @@ public final class SharedModelRegistry {
     private final Map<ModelKey, LoadedModel> models = new HashMap<>();
     // Guarded by this; counts engine loads, so tests can tell a load from a reuse.
     private int loadCount;
-    // Guarded by this. Read once, because DJL logs a warning on every GPU count on hosts with a
-    // CUDA runtime but no usable driver.
-    private Integer gpuCount;
+    // Guarded by this. GPUs per engine name, read once per engine, because DJL logs a warning on
+    // every GPU count on hosts with a CUDA runtime but no usable driver.
+    private final Map<String, Integer> gpuCounts = new HashMap<>();
 
     SharedModelRegistry(Path extractionRoot) {
         this.extractor = new ClasspathModelExtractor(extractionRoot);
@@ -74,16 +75,15 @@ public final class SharedModelRegistry {
         Objects.requireNonNull(location, "location");
         Objects.requireNonNull(selection, "selection");
 
-        Engine engine = TensorFlowModelLoader.engine();
-        if (gpuCount == null) {
-            gpuCount = engine.getGpuCount();
-        }
-        Device device = selection.resolve(gpuCount);
+        ModelDescriptor descriptor = readDescriptor(location);
+        boolean onnx = ModelDescriptor.ONNX_ENGINE.equals(descriptor.engine());
+        Engine engine = onnx ? OnnxModelLoader.engine() : TensorFlowModelLoader.engine();
+        Device device = selection.resolve(gpuCount(engine));
         ModelKey key = new ModelKey(location, device);
 
         LoadedModel model = models.get(key);
         if (model == null) {
-            model = load(location, device, engine);
+            model = load(location, descriptor, device, engine);
             models.put(key, model);
         }
         model.references++;
@@ -92,10 +92,34 @@ public final class SharedModelRegistry {
         return new SharedModel(this, model);
     }
 
-    private LoadedModel load(ModelLocation location, Device device, Engine engine) {
+    private int gpuCount(Engine engine) {
+        return gpuCounts.computeIfAbsent(engine.getEngineName(), name -> engine.getGpuCount());
+    }
+
+    /** Reads the descriptor without extracting the model, to pick the engine before loading. */
+    private static ModelDescriptor readDescriptor(ModelLocation location) {
+        if (location.kind() == ModelLocation.Kind.FILESYSTEM) {
+            requireDirectory(location.directory());
+        }
+        try {
+            return ModelDescriptor.read(location);
+        } catch (IOException e) {
+            throw new ModelLoadException(
+                    "Failed to read the " + ModelDescriptor.FILE_NAME + " of model " + location + ": "
+                            + e.getMessage() + ". Every model needs a descriptor next to its files.",
+                    e);
+        } catch (IllegalArgumentException e) {
+            throw new ModelLoadException(e.getMessage(), e);
+        }
+    }
+
+    private LoadedModel load(ModelLocation location, ModelDescriptor descriptor, Device device, Engine engine) {
         long start = System.nanoTime();
         Path directory = localDirectory(location);
-        LoadedModel model = TensorFlowModelLoader.load(location, directory, device);
+        LoadedModel model =
+                ModelDescriptor.ONNX_ENGINE.equals(descriptor.engine())
+                        ? OnnxModelLoader.load(location, directory, descriptor, device)
+                        : TensorFlowModelLoader.load(location, directory, device);
         loadCount++;
         long millis = (System.nanoTime() - start) / 1_000_000;
         LOG.info(
@@ -115,6 +139,11 @@ public final class SharedModelRegistry {
             return extractor.extract(location, location.resourceClassLoader());
         }
         Path directory = location.directory();
+        requireDirectory(directory);
+        return directory;
+    }
+
+    private static void requireDirectory(Path directory) {
         if (!Files.isDirectory(directory)) {
             throw new ModelLoadException(
                     "Model directory "
@@ -122,7 +151,6 @@ public final class SharedModelRegistry {
                             + " not found. Check the model location option; relative paths"
                             + " resolve against the working directory of the TaskManager.");
         }
-        return directory;
     }
 
     /** Drops one reference and closes the model when none is left. */

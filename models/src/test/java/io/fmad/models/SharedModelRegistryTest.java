@@ -211,7 +211,8 @@ class SharedModelRegistryTest {
 
         assertThatThrownBy(() -> registry.acquire(ModelLocation.directory(directory), DeviceSelection.CPU))
                 .isInstanceOf(ModelLoadException.class)
-                .hasMessageContaining("No model.properties found in model directory " + directory);
+                .hasMessageContaining("Model descriptor " + directory.resolve("model.properties") + " not found")
+                .hasMessageContaining("Every model needs a descriptor");
     }
 
     @Test
@@ -220,7 +221,7 @@ class SharedModelRegistryTest {
 
         assertThatThrownBy(() -> registry.acquire(location, DeviceSelection.CPU))
                 .isInstanceOf(ModelLoadException.class)
-                .hasMessageContaining("not found on the classpath at classpath:io/fmad/models/no-such-model/1");
+                .hasMessageContaining("classpath:io/fmad/models/no-such-model/1/model.properties not found on the classpath");
     }
 
     @Test
@@ -255,8 +256,8 @@ class SharedModelRegistryTest {
 
         assertThatThrownBy(() -> registry.acquire(ModelLocation.directory(directory), DeviceSelection.CPU))
                 .isInstanceOf(ModelLoadException.class)
-                .hasMessageContaining("declares engine=PyTorch")
-                .hasMessageContaining("only TensorFlow models are supported");
+                .hasMessageContaining("Invalid property engine=PyTorch")
+                .hasMessageContaining("supported engines are TensorFlow and OnnxRuntime");
     }
 
     @Test

@@ -153,7 +153,8 @@ public final class FmadOptions {
                     .defaultValue("classpath:io/fmad/models/fmad-ts-ae/1")
                     .withDescription(
                             "The encoder model: classpath:RESOURCE_DIR for a model shipped in a"
-                                    + " jar, or the path of a SavedModel directory.");
+                                    + " jar, or the path of a directory with a model.properties and"
+                                    + " either a TensorFlow SavedModel or an ONNX file.");
 
     public static final ConfigOption<DeviceOption> DEVICE =
             ConfigOptions.key("encoder.device")

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /** The signals {@link AnomalyScorer} can combine; {@code detector.signals} selects them. */
 public enum DetectorSignal {
@@ -18,9 +17,6 @@ public enum DetectorSignal {
     LEVEL,
     /** A value beyond the key's recent range. */
     RANGE;
-
-    /** Signals that read the model's outputs. */
-    public static final Set<DetectorSignal> MODEL_SIGNALS = EnumSet.of(RECONSTRUCTION, FORECAST, SEASONAL);
 
     /** Returns the signal's name as written in the configuration, for example {@code reconstruction}. */
     public String configName() {
