@@ -118,7 +118,7 @@ public final class EvaluateCommand {
         return 0;
     }
 
-    private static Options parse(String[] args) {
+    static Options parse(String[] args) {
         Options options = new Options();
         for (int i = 0; i < args.length; i++) {
             String argument = args[i];
@@ -182,7 +182,7 @@ public final class EvaluateCommand {
         throw new IllegalArgumentException("Invalid value '" + value + "' for --parallelism: expected an integer from 1 to 64");
     }
 
-    private static NabCorpus loadCorpus(Options options) throws IOException {
+    static NabCorpus loadCorpus(Options options) throws IOException {
         NabCorpus corpus;
         try {
             corpus = NabCorpus.load(options.corpus);
@@ -199,7 +199,7 @@ public final class EvaluateCommand {
         return corpus.subset(names);
     }
 
-    private static List<SeriesData> toSeries(NabCorpus corpus) {
+    static List<SeriesData> toSeries(NabCorpus corpus) {
         List<SeriesData> series = new ArrayList<>();
         for (DataFile file : corpus.files()) {
             series.add(new SeriesData(file.name(), epochMillis(file), file.values()));

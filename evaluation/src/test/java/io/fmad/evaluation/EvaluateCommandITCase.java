@@ -1,9 +1,8 @@
 package io.fmad.evaluation;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.fmad.evaluation.nab.NabDatasetLocator;
+import io.fmad.evaluation.nab.NabTestData;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,7 +12,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 
 /**
  * Runs the evaluate command end to end on NAB's realKnownCause files: fmad's detection stages on a
@@ -23,7 +21,7 @@ class EvaluateCommandITCase {
 
     @Test
     void evaluate_realKnownCauseWritesScoresResultsAndReport(@TempDir Path output) throws Exception {
-        Path corpus = requireCorpus();
+        Path corpus = NabTestData.root();
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
 
@@ -50,19 +48,5 @@ class EvaluateCommandITCase {
         String html = Files.readString(report);
         assertThat(html).contains("realKnownCause/machine_temperature_system_failure.csv");
         assertThat(html).doesNotContain("<script src").doesNotContain("<link href");
-    }
-
-    private static Path requireCorpus() {
-        Optional<Path> corpus = NabDatasetLocator.locate();
-        String message = "NAB data not found: set " + NabDatasetLocator.DATASETS_ENV
-                + " to the folder holding nab/, or place it at shared/datasets/nab beside the repository";
-        if (corpus.isEmpty() && System.getenv("CI") != null) {
-            throw new IllegalStateException(message + " (CI is set, so this test fails instead of skipping)");
-        }
-        if (corpus.isEmpty()) {
-            System.err.println("SKIPPED: " + message);
-        }
-        assumeTrue(corpus.isPresent(), message);
-        return corpus.get();
     }
 }

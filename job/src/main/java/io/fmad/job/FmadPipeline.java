@@ -194,6 +194,18 @@ public final class FmadPipeline {
      * stages over labeled files.
      */
     public static SingleOutputStreamOperator<AnomalyAlert> detect(DataStream<MetricEvent> metrics, FmadConfig config) {
+        return encode(metrics, config)
+                .keyBy(EmbeddedWindow::key)
+                .process(new WindowAnomalyDetector(detectorSettings(config)))
+                .name("detector")
+                .uid("detector");
+    }
+
+    /**
+     * Adds the sliding windows and the batched encoder to {@code metrics}: the stages before the
+     * detector. Offline replays of the detector cache their output.
+     */
+    public static SingleOutputStreamOperator<EmbeddedWindow> encode(DataStream<MetricEvent> metrics, FmadConfig config) {
         SingleOutputStreamOperator<SeriesWindow> windows =
                 metrics.keyBy(event -> event.getKey().toString())
                         .process(new SlidingWindowFunction(config.windowSize, config.windowSlide, config.baselineSpan, config.stateTtl))
@@ -206,32 +218,29 @@ public final class FmadPipeline {
                         DeviceSelection.valueOf(config.device.name()),
                         config.batchSize,
                         config.batchMaxWait);
-        SingleOutputStreamOperator<EmbeddedWindow> embedded =
-                windows.transform(
-                                "encoder",
-                                TypeInformation.of(EmbeddedWindow.class),
-                                new BatchingEncoderOperator(encoderSettings))
-                        .uid("encoder");
+        return windows.transform(
+                        "encoder",
+                        TypeInformation.of(EmbeddedWindow.class),
+                        new BatchingEncoderOperator(encoderSettings))
+                .uid("encoder");
+    }
 
-        DetectorSettings detectorSettings =
-                new DetectorSettings(
-                        config.signals,
-                        config.threshold,
-                        config.warmUp,
-                        config.scoreSpan,
-                        config.cooldown,
-                        config.rearmBelow,
-                        config.levelSigmas,
-                        config.levelPoints,
-                        config.rangeMargin,
-                        config.rangeSpan,
-                        config.recordSpan,
-                        config.seasonPeriod,
-                        config.stateTtl);
-        return embedded.keyBy(EmbeddedWindow::key)
-                .process(new WindowAnomalyDetector(detectorSettings))
-                .name("detector")
-                .uid("detector");
+    /** Returns the detector's settings from the {@code detector.*} options. */
+    public static DetectorSettings detectorSettings(FmadConfig config) {
+        return new DetectorSettings(
+                config.signals,
+                config.threshold,
+                config.warmUp,
+                config.scoreSpan,
+                config.cooldown,
+                config.rearmBelow,
+                config.levelSigmas,
+                config.levelPoints,
+                config.rangeMargin,
+                config.rangeSpan,
+                config.recordSpan,
+                config.seasonPeriod,
+                config.stateTtl);
     }
 
     // OffsetResetStrategy is deprecated in kafka-clients 4, but the 5.0.0-2.2 connector offers no

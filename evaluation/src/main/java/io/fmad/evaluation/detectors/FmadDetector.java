@@ -6,6 +6,7 @@ import io.fmad.job.FmadPipeline;
 import io.fmad.job.config.FmadConfig;
 import io.fmad.job.detect.WindowAnomalyDetector;
 import io.fmad.job.detect.WindowScore;
+import io.fmad.job.encode.EmbeddedWindow;
 import io.fmad.job.local.LocalFlink;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -19,6 +20,7 @@ import org.apache.flink.util.CloseableIterator;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,19 +61,8 @@ public final class FmadDetector implements CorpusDetector {
         MergedCorpus merged = MergedCorpus.of(corpus);
         String handle = MergedCorpus.register(merged);
         try {
-            StreamExecutionEnvironment env = LocalFlink.environment(parallelism);
-            DataGeneratorSource<MetricEvent> source =
-                    new DataGeneratorSource<>(
-                            new RowGenerator(handle), merged.size(), TypeInformation.of(MetricEvent.class));
-            DataStream<MetricEvent> metrics =
-                    env.fromSource(
-                                    source,
-                                    WatermarkStrategy.<MetricEvent>forMonotonousTimestamps()
-                                            .withTimestampAssigner((event, ignored) -> event.getTimestamp().toEpochMilli()),
-                                    "corpus")
-                            .setParallelism(1);
             DataStream<WindowScore> scores =
-                    FmadPipeline.detect(metrics, config).getSideOutput(WindowAnomalyDetector.SCORES);
+                    FmadPipeline.detect(corpusStream(merged, handle), config).getSideOutput(WindowAnomalyDetector.SCORES);
 
             Map<String, Map<Long, WindowScore>> byEnd = new HashMap<>();
             long collected = 0;
@@ -89,6 +80,51 @@ public final class FmadDetector implements CorpusDetector {
         } finally {
             MergedCorpus.unregister(handle);
         }
+    }
+
+    /**
+     * Runs only the window and encoder stages over the corpus and returns every encoded window,
+     * per series name in window order, so that detector variants can be replayed without the
+     * encoder (see {@link DetectorReplay}).
+     */
+    // CloseableIterator.close() declares Exception; see scoreAll.
+    @SuppressWarnings("try")
+    public Map<String, List<EmbeddedWindow>> encodeAll(List<SeriesData> corpus, LongConsumer progress) throws Exception {
+        MergedCorpus merged = MergedCorpus.of(corpus);
+        String handle = MergedCorpus.register(merged);
+        try {
+            DataStream<EmbeddedWindow> windows = FmadPipeline.encode(corpusStream(merged, handle), config);
+            Map<String, List<EmbeddedWindow>> bySeries = new HashMap<>();
+            long collected = 0;
+            try (CloseableIterator<EmbeddedWindow> iterator = windows.executeAndCollect("fmad-encode")) {
+                while (iterator.hasNext()) {
+                    EmbeddedWindow window = iterator.next();
+                    bySeries.computeIfAbsent(window.key(), key -> new ArrayList<>()).add(window);
+                    if (++collected % PROGRESS_EVERY == 0) {
+                        progress.accept(collected + merged.windowlessRows(config.windowSize));
+                    }
+                }
+            }
+            progress.accept(merged.size());
+            for (List<EmbeddedWindow> list : bySeries.values()) {
+                list.sort(Comparator.comparingLong(window -> window.window.sequence));
+            }
+            return bySeries;
+        } finally {
+            MergedCorpus.unregister(handle);
+        }
+    }
+
+    private DataStream<MetricEvent> corpusStream(MergedCorpus merged, String handle) {
+        StreamExecutionEnvironment env = LocalFlink.environment(parallelism);
+        DataGeneratorSource<MetricEvent> source =
+                new DataGeneratorSource<>(new RowGenerator(handle), merged.size(), TypeInformation.of(MetricEvent.class));
+        return env.fromSource(
+                        source,
+                        WatermarkStrategy.<MetricEvent>forMonotonousTimestamps()
+                                .withTimestampAssigner((event, ignored) -> event.getTimestamp().toEpochMilli()),
+                        "corpus")
+                .setParallelism(1);
     }
 
     private static CorpusScores toCorpusScores(List<SeriesData> corpus, Map<String, Map<Long, WindowScore>> byEnd) {

@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>When the data is absent, tests that need it are skipped, unless the environment variable {@code CI} is
  * set, where they fail.
  */
-final class NabTestData {
+public final class NabTestData {
 
     /** Every detector with per-row results in the data folder. */
     static final List<String> DETECTORS = List.of("ARTime", "bayesChangePt", "expose", "htmjava", "knncad", "null",
@@ -43,7 +43,7 @@ final class NabTestData {
     private NabTestData() {}
 
     /** Returns the NAB folder, or skips the calling test (fails it when {@code CI} is set) when it is absent. */
-    static Path root() {
+    public static Path root() {
         Optional<Path> root = NabDatasetLocator.locate();
         String message = "NAB data not found: set " + NabDatasetLocator.DATASETS_ENV
                 + " to a folder containing nab/, or run below a folder containing shared/datasets/nab";

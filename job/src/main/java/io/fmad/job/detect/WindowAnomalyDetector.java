@@ -32,7 +32,7 @@ import java.util.UUID;
  * and how far the newest value leaves the key's recent range, combined into [0, 1]. A key alerts
  * only after {@code warmUp} windows, at most once per {@code cooldown} windows, and, after an
  * alert, only once its score has fallen below {@code rearmBelow}. A value outside the key's recent
- * range is the exception: it may alert {@value #RANGE_COOLDOWN} windows after the previous alert,
+ * range is the exception: it may alert {@value AlertPolicy#RANGE_COOLDOWN} windows after the previous alert,
  * re-armed or not, because on labeled data it is by far the most precise signal and the widened
  * range keeps it from repeating. A key whose
  * number of values or embedding size changes, or whose state has an older layout, starts over,
@@ -49,8 +49,6 @@ public class WindowAnomalyDetector
     /** The detector's name in alerts. */
     public static final String NAME = "window-anomaly";
 
-    /** Windows after any alert during which a key raises no range alert. */
-    static final int RANGE_COOLDOWN = 30;
 
     /** Side output with the score of every window, for evaluations. */
     public static final OutputTag<WindowScore> SCORES = new OutputTag<>("window-scores") {};
@@ -61,6 +59,7 @@ public class WindowAnomalyDetector
     private final DetectorSettings settings;
 
     private transient AnomalyScorer scorer;
+    private transient AlertPolicy policy;
     private transient ValueState<DetectorState> state;
     private transient Counter windowsScored;
     private transient Counter alertsEmitted;
@@ -74,6 +73,7 @@ public class WindowAnomalyDetector
     @Override
     public void open(OpenContext openContext) {
         scorer = new AnomalyScorer(settings);
+        policy = new AlertPolicy(settings);
         state =
                 getRuntimeContext()
                         .getState(
@@ -106,33 +106,18 @@ public class WindowAnomalyDetector
 
         boolean alerted = false;
         double reported = 0.0;
-        boolean warm = current.windowsSeen > settings.warmUp();
-        if (result.score() < settings.rearmBelow()) {
-            current.armed = true;
+        AlertPolicy.Decision decision = policy.decide(current, result);
+        if (decision == AlertPolicy.Decision.ALERT) {
+            AnomalyAlert alert = toAlert(window, result);
+            reported = alert.getScore();
+            out.collect(alert);
+            alertsEmitted.inc();
+            alertsAccumulator.add(1L);
+            alerted = true;
+        } else if (decision == AlertPolicy.Decision.SUPPRESSED) {
+            alertsInCooldown.inc();
         }
-        long sinceAlert =
-                current.lastAlertWindow < 0 ? Long.MAX_VALUE : current.windowsSeen - current.lastAlertWindow;
-        boolean scoreAlert = warm && result.calibrated() && result.score() >= settings.threshold();
-        boolean rangeAlert =
-                current.windowsSeen > settings.warmUp()
-                        && result.rangeScore() >= settings.threshold();
-        if (scoreAlert || rangeAlert) {
-            boolean allowed =
-                    (scoreAlert && current.armed && sinceAlert > settings.cooldown())
-                            || (rangeAlert && sinceAlert > RANGE_COOLDOWN);
-            if (allowed) {
-                current.lastAlertWindow = current.windowsSeen;
-                current.armed = false;
-                AnomalyAlert alert = toAlert(window, result);
-                reported = alert.getScore();
-                out.collect(alert);
-                alertsEmitted.inc();
-                alertsAccumulator.add(1L);
-                alerted = true;
-            } else {
-                alertsInCooldown.inc();
-            }
-        }
+        boolean warm = policy.isWarm(current);
         state.update(current);
         if (!alerted && warm) {
             reported = result.score();
