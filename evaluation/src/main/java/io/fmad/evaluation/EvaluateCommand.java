@@ -50,6 +50,9 @@ public final class EvaluateCommand {
     /** All detectors, by name, in report order. */
     static final List<String> DETECTORS = List.of("fmad", "randomCutForest", "windowedZScore");
 
+    /** Suffix of the results folder with a detector's alert rows. */
+    static final String ALERTS_SUFFIX = "Alerts";
+
     private final PrintStream out;
     private final PrintStream progress;
 
@@ -107,7 +110,7 @@ public final class EvaluateCommand {
         }
 
         Files.createDirectories(options.output);
-        writeResults(options.output.resolve("results"), corpus, evaluations);
+        writeResults(options.output.resolve("results"), scorer, corpus, evaluations);
         String table = summaryTable(scorer, evaluations, options.config.threshold);
         out.println();
         out.print(table);
@@ -229,14 +232,30 @@ public final class EvaluateCommand {
         };
     }
 
-    private static void writeResults(Path root, NabCorpus corpus, List<Evaluation> evaluations) throws IOException {
+    /**
+     * Writes each detector's per-row scores in NAB's results layout, and for a detector that emits
+     * alerts also its alert rows as the detector {@code <name>Alerts} (1 on alert rows), so the
+     * headline result can be scored again from the files.
+     */
+    private static void writeResults(Path root, NabScorer scorer, NabCorpus corpus, List<Evaluation> evaluations)
+            throws IOException {
         for (Evaluation evaluation : evaluations) {
-            for (DataFile file : corpus.files()) {
-                DetectorResultsWriter.write(root, evaluation.detector(), file, evaluation.scores().scores().get(file.name()), true);
+            writeDetector(root, corpus, evaluation.detector(), evaluation.scores().scores(), evaluation.best());
+            if (evaluation.scores().alerts() != null) {
+                Map<String, double[]> alerts = asScores(evaluation.scores().alerts());
+                writeDetector(root, corpus, evaluation.detector() + ALERTS_SUFFIX, alerts, scorer.score(alerts));
             }
-            for (ProfileResult result : evaluation.best().results().values()) {
-                ScoreSummary.write(root, evaluation.detector(), result);
-            }
+        }
+    }
+
+    private static void writeDetector(
+            Path root, NabCorpus corpus, String detector, Map<String, double[]> scores, NabReport report)
+            throws IOException {
+        for (DataFile file : corpus.files()) {
+            DetectorResultsWriter.write(root, detector, file, scores.get(file.name()), true);
+        }
+        for (ProfileResult result : report.results().values()) {
+            ScoreSummary.write(root, detector, result);
         }
     }
 
@@ -247,34 +266,38 @@ public final class EvaluateCommand {
         table.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Evaluation evaluation : evaluations) {
             ProfileResult standard = evaluation.best().get(Profile.STANDARD);
-            table.append(row(evaluation.detector() + " (best threshold)",
+            boolean fmad = evaluation.detector().equals("fmad");
+            String runtime = String.format(Locale.ROOT, "%.1f s", evaluation.seconds());
+            if (fmad && evaluation.scores().alerts() != null) {
+                NabReport alerts = scorer.scoreAt(asScores(evaluation.scores().alerts()), 0.5);
+                table.append(row("fmad (alerts emitted)",
+                        alerts.normalizedScore(Profile.STANDARD),
+                        alerts.normalizedScore(Profile.REWARD_LOW_FP_RATE),
+                        alerts.normalizedScore(Profile.REWARD_LOW_FN_RATE),
+                        "alerts", alerts.get(Profile.STANDARD), runtime));
+                runtime = "";
+            }
+            table.append(row(evaluation.detector() + (fmad ? " (per-window score, best threshold)" : " (best threshold)"),
                     evaluation.best().normalizedScore(Profile.STANDARD),
                     evaluation.best().normalizedScore(Profile.REWARD_LOW_FP_RATE),
                     evaluation.best().normalizedScore(Profile.REWARD_LOW_FN_RATE),
-                    standard, String.format(Locale.ROOT, "%.1f s", evaluation.seconds())));
-            if (evaluation.detector().equals("fmad")) {
+                    String.format(Locale.ROOT, "%.4f", standard.threshold()), standard, runtime));
+            if (fmad) {
                 NabReport atThreshold = scorer.scoreAt(evaluation.scores().scores(), alertThreshold);
-                table.append(row(String.format(Locale.ROOT, "fmad (alert threshold %s)", alertThreshold),
+                table.append(row(String.format(Locale.ROOT, "fmad (per-window score at %s)", alertThreshold),
                         atThreshold.normalizedScore(Profile.STANDARD),
                         atThreshold.normalizedScore(Profile.REWARD_LOW_FP_RATE),
                         atThreshold.normalizedScore(Profile.REWARD_LOW_FN_RATE),
-                        atThreshold.get(Profile.STANDARD), ""));
-                if (evaluation.scores().alerts() != null) {
-                    NabReport alerts = scorer.scoreAt(asScores(evaluation.scores().alerts()), 0.5);
-                    table.append(row("fmad (alerts emitted)",
-                            alerts.normalizedScore(Profile.STANDARD),
-                            alerts.normalizedScore(Profile.REWARD_LOW_FP_RATE),
-                            alerts.normalizedScore(Profile.REWARD_LOW_FN_RATE),
-                            alerts.get(Profile.STANDARD), ""));
-                }
+                        String.format(Locale.ROOT, "%.4f", alertThreshold), atThreshold.get(Profile.STANDARD), ""));
             }
         }
         return table.toString();
     }
 
-    private static String row(String name, double standard, double lowFp, double lowFn, ProfileResult result, String runtime) {
-        return String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.4f | %d | %d | %d | %s |%n",
-                name, standard, lowFp, lowFn, result.threshold(),
+    private static String row(String name, double standard, double lowFp, double lowFn, String threshold,
+                              ProfileResult result, String runtime) {
+        return String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %s | %d | %d | %d | %s |%n",
+                name, standard, lowFp, lowFn, threshold,
                 result.counts().tp(), result.counts().fp(), result.counts().fn(), runtime);
     }
 

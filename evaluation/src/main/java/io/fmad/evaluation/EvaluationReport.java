@@ -53,13 +53,15 @@ final class EvaluationReport {
             }
 
             Map<String, boolean[]> alerts = evaluation.scores().alerts();
-            ProfileSummary atAlerts = null;
+            Map<String, ProfileSummary> atAlerts = new LinkedHashMap<>();
             if (alerts != null) {
                 NabReport alertReport = scorer.scoreAt(EvaluateCommand.asScores(alerts), 0.5);
-                ProfileResult standard = alertReport.get(Profile.STANDARD);
-                atAlerts = new ProfileSummary(
-                        standard.normalizedScore(), alertThreshold,
-                        standard.counts().tp(), standard.counts().fp(), standard.counts().fn(), standard.counts().tn());
+                for (Profile profile : Profile.values()) {
+                    ProfileResult result = alertReport.get(profile);
+                    atAlerts.put(profile.id(), new ProfileSummary(
+                            result.normalizedScore(), alertThreshold,
+                            result.counts().tp(), result.counts().fp(), result.counts().fn(), result.counts().tn()));
+                }
                 perFileReports.put(detector, alertReport);
                 detections.put(detector, alerts);
                 thresholds.put(detector, alertThreshold);

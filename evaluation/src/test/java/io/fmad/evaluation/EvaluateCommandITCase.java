@@ -36,12 +36,13 @@ class EvaluateCommandITCase {
         assertThat(status).isZero();
         String text = printed.toString(StandardCharsets.UTF_8);
         assertThat(text).contains("Corpus").contains("7 files");
-        assertThat(text).contains("| fmad (best threshold) |");
+        assertThat(text).contains("| fmad (per-window score, best threshold) |");
         assertThat(text).contains("| fmad (alerts emitted) |");
         assertThat(text).contains("| windowedZScore (best threshold) |");
 
         assertThat(output.resolve("summary.md")).exists();
         assertThat(output.resolve("results/fmad/realKnownCause/fmad_nyc_taxi.csv.gz")).exists();
+        assertThat(output.resolve("results/fmadAlerts/realKnownCause/fmadAlerts_nyc_taxi.csv.gz")).exists();
         assertThat(output.resolve("results/windowedZScore/realKnownCause/windowedZScore_nyc_taxi.csv.gz")).exists();
         Path report = output.resolve("report.html");
         assertThat(report).exists();

@@ -11,11 +11,11 @@ import java.util.Objects;
  * @param detector the detector name, for example {@code fmad}
  * @param byProfile the result at each profile's best threshold, keyed by NAB profile id ({@link #STANDARD},
  *     {@link #LOW_FP}, {@link #LOW_FN}). A missing profile shows as a dash.
- * @param atAlertThreshold the standard-profile result at the threshold the detector alerts at in production, or
- *     {@code null} when the detector has no configured alert threshold
+ * @param alerts the result of the alerts the detector raises in production, keyed by profile id like {@code
+ *     byProfile}; empty when the detector raises no alerts of its own
  */
 public record DetectorSummary(String detector, Map<String, ProfileSummary> byProfile,
-                              ProfileSummary atAlertThreshold) {
+                              Map<String, ProfileSummary> alerts) {
 
     /** NAB's standard profile id. */
     public static final String STANDARD = "standard";
@@ -27,5 +27,6 @@ public record DetectorSummary(String detector, Map<String, ProfileSummary> byPro
     public DetectorSummary {
         Objects.requireNonNull(detector, "detector");
         byProfile = Collections.unmodifiableMap(new LinkedHashMap<>(byProfile));
+        alerts = Collections.unmodifiableMap(new LinkedHashMap<>(alerts));
     }
 }

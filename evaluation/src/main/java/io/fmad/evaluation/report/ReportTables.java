@@ -45,42 +45,46 @@ final class ReportTables {
             out.append("<tr><td>").append(palette.swatch(detector.detector()))
                     .append(Html.escape(detector.detector())).append("</td>");
             for (String profile : profiles) {
-                ProfileSummary summary = detector.byProfile().get(profile);
-                if (summary == null) {
-                    out.append("<td class=\"num\">&ndash;</td>");
-                } else {
-                    boolean best = summary.normalizedScore() == bestScore(detectors, profile);
-                    out.append(best ? "<td class=\"num best\">" : "<td class=\"num\">")
-                            .append(Html.fixed(summary.normalizedScore(), 2)).append("</td>");
-                }
+                appendScoreCell(out, detector.byProfile().get(profile), bestScore(detectors, profile));
             }
             out.append("</tr>\n");
         }
         for (DetectorSummary detector : detectors) {
-            ProfileSummary alert = detector.atAlertThreshold();
-            if (alert == null) {
+            if (detector.alerts().isEmpty()) {
                 continue;
             }
+            ProfileSummary standard = detector.alerts().get(DetectorSummary.STANDARD);
             out.append("<tr class=\"alert-row\"><td>").append(palette.swatch(detector.detector()))
-                    .append(Html.escape(detector.detector())).append(": alerts it emits (alert threshold ")
-                    .append(Html.fixed(alert.threshold(), 4)).append(")</td>");
+                    .append(Html.escape(detector.detector())).append(": alerts it emits");
+            if (standard != null) {
+                out.append(" (alert threshold ").append(Html.fixed(standard.threshold(), 4)).append(")");
+            }
+            out.append("</td>");
             for (String profile : profiles) {
-                out.append("<td class=\"num\">");
-                out.append(profile.equals(DetectorSummary.STANDARD) ? Html.fixed(alert.normalizedScore(), 2)
-                        : "&ndash;");
-                out.append("</td>");
+                appendScoreCell(out, detector.alerts().get(profile), bestScore(detectors, profile));
             }
             out.append("</tr>\n");
         }
         out.append("</tbody>\n</table>\n");
     }
 
+    private static void appendScoreCell(StringBuilder out, ProfileSummary summary, double best) {
+        if (summary == null) {
+            out.append("<td class=\"num\">&ndash;</td>");
+            return;
+        }
+        out.append(summary.normalizedScore() == best ? "<td class=\"num best\">" : "<td class=\"num\">")
+                .append(Html.fixed(summary.normalizedScore(), 2)).append("</td>");
+    }
+
+    /** Returns the best score under {@code profile}, over best thresholds and alert streams alike. */
     private static double bestScore(List<DetectorSummary> detectors, String profile) {
         double best = Double.NEGATIVE_INFINITY;
         for (DetectorSummary detector : detectors) {
-            ProfileSummary summary = detector.byProfile().get(profile);
-            if (summary != null && Double.isFinite(summary.normalizedScore())) {
-                best = Math.max(best, summary.normalizedScore());
+            for (ProfileSummary summary : new ProfileSummary[] {detector.byProfile().get(profile), detector.alerts().get(profile)}) {
+                if (summary != null && Double.isFinite(summary.normalizedScore())) {
+                    best = Math.max(best, summary.normalizedScore());
+                }
             }
         }
         return best;
@@ -100,9 +104,12 @@ final class ReportTables {
                     appendThresholdRow(out, palette, detector.detector(), profileHeading(profile), summary, "");
                 }
             }
-            if (detector.atAlertThreshold() != null) {
-                appendThresholdRow(out, palette, detector.detector(), "Standard, alerts emitted",
-                        detector.atAlertThreshold(), " class=\"alert-row\"");
+            for (String profile : profiles) {
+                ProfileSummary summary = detector.alerts().get(profile);
+                if (summary != null) {
+                    appendThresholdRow(out, palette, detector.detector(), profileHeading(profile) + ", alerts emitted",
+                            summary, " class=\"alert-row\"");
+                }
             }
         }
         out.append("</tbody>\n</table>\n");

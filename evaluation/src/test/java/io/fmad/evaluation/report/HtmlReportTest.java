@@ -74,7 +74,7 @@ class HtmlReportTest {
         assertThat(html).contains("70.25", "61.75", "75.00", "52.75", "44.25", "57.50");
         assertThat(html).contains("fmad: alerts it emits (alert threshold 0.9000)");
         assertThat(html).contains("61.50");
-        assertThat(html).contains("Low FP", "Low FN", "Standard, alerts emitted");
+        assertThat(html).contains("Low FP", "Low FN", "Standard, alerts emitted", "Low FP, alerts emitted");
     }
 
     @Test
@@ -109,7 +109,7 @@ class HtmlReportTest {
     void report_cannotBeClosedByDetectorName() throws IOException {
         String detector = "</script><script>alert(1)</script>";
         ReportData hostile = new ReportData("t", Instant.EPOCH, "c", "corpus",
-                List.of(new DetectorSummary(detector, Map.of(), null)),
+                List.of(new DetectorSummary(detector, Map.of(), Map.of())),
                 List.of(SyntheticReports.series("a.csv", 300, 1, List.of(detector), 3)));
 
         String page = HtmlReport.render(hostile);

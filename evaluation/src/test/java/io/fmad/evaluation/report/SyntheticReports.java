@@ -105,7 +105,11 @@ final class SyntheticReports {
                     DetectorSummary.STANDARD, new ProfileSummary(base, 0.81 - 0.1 * d, 80, 40 + d, 36, 200_000),
                     DetectorSummary.LOW_FP, new ProfileSummary(base - 8.5, 0.9, 70, 20, 46, 200_100),
                     DetectorSummary.LOW_FN, new ProfileSummary(base + 4.75, 0.7, 90, 90, 26, 199_900)),
-                    d == 0 ? new ProfileSummary(61.5, 0.9, 75, 22, 41, 200_050) : null));
+                    d == 0 ? Map.of(
+                            DetectorSummary.STANDARD, new ProfileSummary(61.5, 0.9, 75, 22, 41, 200_050),
+                            DetectorSummary.LOW_FP, new ProfileSummary(55.25, 0.9, 75, 22, 41, 200_050),
+                            DetectorSummary.LOW_FN, new ProfileSummary(66.75, 0.9, 75, 22, 41, 200_050))
+                            : Map.of()));
         }
         return summaries;
     }

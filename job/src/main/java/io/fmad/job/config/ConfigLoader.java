@@ -43,7 +43,8 @@ public final class ConfigLoader {
             String argument = args[i];
             if (!argument.startsWith("--") || argument.length() == 2) {
                 throw new IllegalArgumentException(
-                        "Invalid argument '" + argument + "': expected --key value or --key=value.");
+                        "Invalid argument '" + argument + "': expected --key value or --key=value."
+                                + " Quote a value that contains spaces, for example --state.ttl '7 d'.");
             }
             String key;
             String value;

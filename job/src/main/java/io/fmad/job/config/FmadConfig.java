@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The job's settings, parsed from {@link FmadOptions} and validated as a whole. Instances are
@@ -177,6 +178,12 @@ public final class FmadConfig implements Serializable {
     }
 
     private static <T> T get(Configuration configuration, ConfigOption<T> option) {
+        String raw = configuration.toMap().get(option.key());
+        if (option.defaultValue() instanceof Duration && raw != null && UNITLESS_NUMBER.matcher(raw).matches()
+                && !ZERO.matcher(raw).matches()) {
+            // Flink reads a bare number as milliseconds, which nobody means for '5' or '30'.
+            throw invalid(option, raw, "a duration with a unit, such as '500 ms', '30 s' or '10 min'");
+        }
         try {
             return configuration.get(option);
         } catch (IllegalArgumentException e) {
@@ -204,6 +211,9 @@ public final class FmadConfig implements Serializable {
                     "a comma-separated list of " + DetectorSignal.configNames() + " (" + e.getMessage() + ")");
         }
     }
+
+    private static final Pattern UNITLESS_NUMBER = Pattern.compile("\\s*[-+]?\\d+\\s*");
+    private static final Pattern ZERO = Pattern.compile("\\s*[-+]?0+\\s*");
 
     private static String acceptedForm(ConfigOption<?> option) {
         Object defaultValue = option.defaultValue();

@@ -2,9 +2,12 @@ package io.fmad.job.local;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.time.Duration;
 
 /** A local Flink MiniCluster environment that binds only the loopback address. */
 public final class LocalFlink {
@@ -25,8 +28,20 @@ public final class LocalFlink {
         return configuration;
     }
 
-    /** Creates a local environment with {@code parallelism} slots on the loopback address. */
+    /** Attempts after the first failure before a local job fails for good. */
+    static final int RESTART_ATTEMPTS = 3;
+
+    /**
+     * Creates a local environment with {@code parallelism} slots on the loopback address. A failing
+     * job restarts at most {@value #RESTART_ATTEMPTS} times, one second apart, and then fails the
+     * run: with Flink's default of unlimited restarts, a local run with a broken task would hang
+     * without a word.
+     */
     public static StreamExecutionEnvironment environment(int parallelism) {
-        return StreamExecutionEnvironment.createLocalEnvironment(parallelism, loopbackConfiguration());
+        Configuration configuration = loopbackConfiguration();
+        configuration.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        configuration.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, RESTART_ATTEMPTS);
+        configuration.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+        return StreamExecutionEnvironment.createLocalEnvironment(parallelism, configuration);
     }
 }

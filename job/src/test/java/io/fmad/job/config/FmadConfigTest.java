@@ -67,6 +67,7 @@ class FmadConfigTest {
                 "kafka.transaction-timeout|5 s|above checkpoint.interval",
                 "checkpoint.timeout|10 min|below kafka.transaction-timeout (10 min)",
                 "state.ttl|-1 s|expected a duration",
+                "state.ttl|5|a duration with a unit",
                 "kafka.bootstrap-servers| |a non-empty string",
                 "kafka.topic.metrics|fmad-alerts|distinct from kafka.topic.alerts",
             })
