@@ -177,7 +177,8 @@ final class SeriesGenerator {
     }
   }
 
-  private void addLevelShifts(double[] series, double noiseScale) {
+  /** Adds one to three level shifts to 30 % of the series; a third of the shifts revert. */
+  void addLevelShifts(double[] series, double noiseScale) {
     if (random.nextDouble() >= 0.3) {
       return;
     }
@@ -195,7 +196,8 @@ final class SeriesGenerator {
     }
   }
 
-  private void addSpikes(double[] series, double noiseScale) {
+  /** Adds one to five spikes of 1 to 3 steps to 30 % of the series. */
+  void addSpikes(double[] series, double noiseScale) {
     if (random.nextDouble() >= 0.3) {
       return;
     }
