@@ -42,7 +42,11 @@ import org.tensorflow.proto.framework.ConfigProto;
  * clipped to [-10, 10]; outputs are on the same scale.
  *
  * <p>Every random choice derives from the seed, and TensorFlow runs with one intra-op and one
- * inter-op thread; see {@link ModelBuilder} for the remaining sources of run-to-run differences.
+ * inter-op thread with oneDNN off, as in {@link ModelBuilder}.
+ *
+ * <p>NOTE: runs with the same seed are not bitwise identical. On one 2-core machine, two 3-epoch
+ * runs differed in the sixth digit of the training loss, and the held-out errors of three full
+ * runs agreed within 0.003. The cause was not found.
  * The run fails, and leaves the output directory unchanged, if the reloaded SavedModel does not
  * reproduce the training session's outputs.
  */
@@ -217,8 +221,7 @@ public final class FoundationModelBuilder {
           goldenWindows, goldenRows, golden, TensorFlow.version());
 
       Map<String, String> properties = describe(options, training, heldout, evaluation,
-          baselines, trainingSeconds);
-      properties.putAll(reference);
+          baselines, reference, trainingSeconds);
       writeProperties(exportDir.resolve("model.properties"),
           "Model card of the time-series foundation encoder.",
           "scripts/build-model.sh --model " + MODEL_ID, FoundationModelBuilder.class,
@@ -237,9 +240,13 @@ public final class FoundationModelBuilder {
     }
   }
 
+  /**
+   * Returns the model.properties entries in file order. {@code reference} holds the held-out
+   * errors of other models, keyed by property name.
+   */
   private static Map<String, String> describe(Options options, ForecastCorpus training,
       ForecastCorpus heldout, FoundationTrainer.Evaluation evaluation, Baselines baselines,
-      double trainingSeconds) {
+      Map<String, String> reference, double trainingSeconds) {
     Map<String, String> properties = new LinkedHashMap<>();
     properties.put("id", MODEL_ID);
     properties.put("version", Integer.toString(MODEL_VERSION));
@@ -273,7 +280,7 @@ public final class FoundationModelBuilder {
     properties.put("training.samples", Integer.toString(training.sampleCount()));
     properties.put("training.objective", "masked reconstruction of the whole window plus"
         + " forecast of the next " + PatchEncoder.HORIZON + " points, mean squared error on the"
-        + " instance-normalized scale");
+        + " input's scale");
     properties.put("training.mask.probability", Float.toString(FoundationTrainer.MASK_PROBABILITY));
     properties.put("training.mask.patches", FoundationTrainer.MIN_MASKED_PATCHES + "-"
         + FoundationTrainer.MAX_MASKED_PATCHES + " of " + PatchEncoder.PATCH_COUNT);
@@ -286,6 +293,7 @@ public final class FoundationModelBuilder {
     properties.put("heldout.samples", Integer.toString(heldout.sampleCount()));
     properties.put("heldout.reconstruction.mse", format(evaluation.reconstructionMse()));
     properties.put("heldout.window.mean.mse", format(baselines.windowMean()));
+    properties.putAll(reference);
     properties.put("heldout.masked.reconstruction.mse",
         format(evaluation.maskedReconstructionMse()));
     properties.put("heldout.masked.visible.mean.mse", format(baselines.maskedVisibleMean()));

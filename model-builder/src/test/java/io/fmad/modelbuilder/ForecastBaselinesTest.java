@@ -3,6 +3,7 @@ package io.fmad.modelbuilder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.function.IntToDoubleFunction;
 import org.junit.jupiter.api.Test;
 
 class ForecastBaselinesTest {
@@ -11,7 +12,7 @@ class ForecastBaselinesTest {
   private static final int HORIZON = 8;
 
   /** One sample of 64 inputs and 8 targets, given as a function of the step. */
-  private static ForecastCorpus corpusOf(java.util.function.IntToDoubleFunction series) {
+  private static ForecastCorpus corpusOf(IntToDoubleFunction series) {
     float[] values = new float[LENGTH + HORIZON];
     for (int t = 0; t < values.length; t++) {
       values[t] = (float) series.applyAsDouble(t);
@@ -57,7 +58,7 @@ class ForecastBaselinesTest {
     masks[0] = 1;
     masks[3] = 1;
 
-    // Interior patch 3 is exact; edge patch 0 takes value 8 for points 0..7.
+    // Interpolation fills interior patch 3 exactly. Edge patch 0 takes the value 8 for points 0..7.
     double edgeError = 0;
     for (int i = 0; i < 8; i++) {
       edgeError += Math.pow(8 - i, 2);

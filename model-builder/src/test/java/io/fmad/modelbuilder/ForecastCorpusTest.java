@@ -36,7 +36,7 @@ class ForecastCorpusTest {
   }
 
   @Test
-  void target_isStartOfNextInputInSameSeries() {
+  void target_startsNextInput() {
     ForecastCorpus corpus = ForecastCorpus.generate(5, 4, 3, 64, 8);
     float[] target = new float[8];
     float[] nextInput = new float[64];

@@ -53,7 +53,7 @@ class FoundationModelBuilderTest {
   }
 
   @Test
-  void drawMasks_masksTwoOrThreePatchesPerMaskedRow() {
+  void drawMasks_twoOrThreePatchesPerRow() {
     float[] masks = FoundationTrainer.drawMasks(500, 1f, new Random(1));
 
     for (int row = 0; row < 500; row++) {

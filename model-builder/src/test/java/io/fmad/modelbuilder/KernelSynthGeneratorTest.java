@@ -36,7 +36,7 @@ class KernelSynthGeneratorTest {
       }
     }
 
-    // Only a composition of constants alone gives a flat series.
+    // Only a composition of constant components gives a flat series.
     assertThat(varying).isGreaterThan(180);
   }
 }
