@@ -177,7 +177,7 @@ final class SeriesGenerator {
     }
   }
 
-  /** Adds one to three level shifts to 30 % of the series; a third of the shifts revert. */
+  /** Adds, with probability 0.3, one to three level shifts. A third of the shifts revert. */
   void addLevelShifts(double[] series, double noiseScale) {
     if (random.nextDouble() >= 0.3) {
       return;
@@ -196,7 +196,7 @@ final class SeriesGenerator {
     }
   }
 
-  /** Adds one to five spikes of 1 to 3 steps to 30 % of the series. */
+  /** Adds, with probability 0.3, one to five spikes of 1 to 3 steps. */
   void addSpikes(double[] series, double noiseScale) {
     if (random.nextDouble() >= 0.3) {
       return;
