@@ -36,7 +36,7 @@ final class SavedModelExport {
 
   static final String TAG = SavedModelBundle.DEFAULT_TAG;
   static final String SIGNATURE_KEY = Signature.DEFAULT_KEY;
-  private static final String PREDICT_METHOD = "tensorflow/serving/predict";
+  static final String PREDICT_METHOD = "tensorflow/serving/predict";
 
   /**
    * Largest accepted difference between an output of the reloaded SavedModel and the training
@@ -81,7 +81,7 @@ final class SavedModelExport {
    * the native library, which serializes each node's attribute map in an order that changes from
    * process to process, so without this step identical builds give different bytes.
    */
-  private static void rewriteDeterministically(Path file) throws IOException {
+  static void rewriteDeterministically(Path file) throws IOException {
     SavedModel model = SavedModel.parseFrom(Files.readAllBytes(file));
     try (OutputStream out = Files.newOutputStream(file)) {
       CodedOutputStream coded = CodedOutputStream.newInstance(out);
@@ -134,7 +134,7 @@ final class SavedModelExport {
     }
   }
 
-  private static void checkTensorInfo(Map<String, TensorInfo> tensors, String name,
+  static void checkTensorInfo(Map<String, TensorInfo> tensors, String name,
       int columns) {
     TensorInfo info = tensors.get(name);
     if (info == null) {
@@ -151,7 +151,7 @@ final class SavedModelExport {
     }
   }
 
-  private static double compare(String name, float[] expected, Result result,
+  static double compare(String name, float[] expected, Result result,
       Shape expectedShape) {
     TFloat32 tensor = (TFloat32) result.get(name).orElseThrow(() ->
         new IllegalStateException("Output " + name + " missing from the SavedModel result"));

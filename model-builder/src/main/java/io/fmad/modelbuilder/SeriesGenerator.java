@@ -177,7 +177,8 @@ final class SeriesGenerator {
     }
   }
 
-  private void addLevelShifts(double[] series, double noiseScale) {
+  /** Adds, with probability 0.3, one to three level shifts. A third of the shifts revert. */
+  void addLevelShifts(double[] series, double noiseScale) {
     if (random.nextDouble() >= 0.3) {
       return;
     }
@@ -195,7 +196,8 @@ final class SeriesGenerator {
     }
   }
 
-  private void addSpikes(double[] series, double noiseScale) {
+  /** Adds, with probability 0.3, one to five spikes of 1 to 3 steps. */
+  void addSpikes(double[] series, double noiseScale) {
     if (random.nextDouble() >= 0.3) {
       return;
     }

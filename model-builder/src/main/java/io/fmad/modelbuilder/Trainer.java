@@ -144,7 +144,7 @@ final class Trainer implements AutoCloseable {
    * value it reads depends on thread timing, so identical runs gave different losses even with
    * one intra-op and one inter-op thread.
    */
-  private static Op minimizeAfterAllGradients(Ops tf, Adam adam, Operand<TFloat32> loss) {
+  static Op minimizeAfterAllGradients(Ops tf, Adam adam, Operand<TFloat32> loss) {
     List<Optimizer.GradAndVar<?>> gradients = adam.computeGradients(loss);
     List<Op> barrier = new ArrayList<>();
     barrier.add(loss);
@@ -175,7 +175,7 @@ final class Trainer implements AutoCloseable {
     return values;
   }
 
-  private static int[] shuffledIndices(int count, Random random) {
+  static int[] shuffledIndices(int count, Random random) {
     int[] order = new int[count];
     for (int i = 0; i < count; i++) {
       order[i] = i;

@@ -50,6 +50,8 @@ public final class ModelDescriptor implements Serializable {
     public static final String SIGNATURE = "signature";
     public static final String INPUT_TYPE = "input.type";
     public static final String RECONSTRUCTION_DIM = "output.reconstruction.dim";
+    public static final String FORECAST_OUTPUT_NAME = "output.forecast.name";
+    public static final String FORECAST_LENGTH = "output.forecast.length";
 
     /** File of an ONNX model inside its directory; TensorFlow models are always saved_model.pb. */
     public static final String MODEL_FILE = "model.file";
@@ -76,6 +78,8 @@ public final class ModelDescriptor implements Serializable {
     private final String embeddingOutput;
     private final int embeddingDim;
     private final String reconstructionOutput;
+    private final String forecastOutput;
+    private final int forecastLength;
     private final String normalization;
     private final String tags;
     private final String signature;
@@ -97,6 +101,7 @@ public final class ModelDescriptor implements Serializable {
         this.embeddingOutput = reader.requireString(EMBEDDING_OUTPUT_NAME);
         this.embeddingDim = reader.requirePositiveInt(EMBEDDING_DIM);
         this.reconstructionOutput = reader.optionalString(RECONSTRUCTION_OUTPUT_NAME, null);
+        this.forecastOutput = reader.optionalString(FORECAST_OUTPUT_NAME, null);
         this.normalization = reader.requireString(NORMALIZATION);
         this.tags = reader.optionalString(TAGS, DEFAULT_TAGS);
         this.signature = reader.optionalString(SIGNATURE, DEFAULT_SIGNATURE);
@@ -126,22 +131,48 @@ public final class ModelDescriptor implements Serializable {
             }
         }
 
-        if (embeddingOutput.equals(reconstructionOutput)) {
-            throw new IllegalArgumentException(
-                    "Invalid model descriptor "
-                            + sourceName
-                            + ": "
-                            + EMBEDDING_OUTPUT_NAME
-                            + " and "
-                            + RECONSTRUCTION_OUTPUT_NAME
-                            + " are both '"
-                            + embeddingOutput
-                            + "', but they must name different signature outputs");
+        String forecastLengthValue = reader.optionalString(FORECAST_LENGTH, null);
+        if (forecastOutput != null) {
+            this.forecastLength = reader.requirePositiveInt(FORECAST_LENGTH);
+        } else if (forecastLengthValue != null) {
+            throw reader.invalid(
+                    FORECAST_LENGTH,
+                    forecastLengthValue,
+                    "it needs " + FORECAST_OUTPUT_NAME + " to name the output");
+        } else {
+            this.forecastLength = 0;
         }
+
+        requireDistinctOutputs(sourceName);
 
         this.properties = new TreeMap<>();
         for (String key : source.stringPropertyNames()) {
             properties.put(key, source.getProperty(key).trim());
+        }
+    }
+
+    /** Rejects two output properties that name the same signature output. */
+    private void requireDistinctOutputs(String sourceName) {
+        String[][] outputs = {
+            {EMBEDDING_OUTPUT_NAME, embeddingOutput},
+            {RECONSTRUCTION_OUTPUT_NAME, reconstructionOutput},
+            {FORECAST_OUTPUT_NAME, forecastOutput}
+        };
+        for (int i = 0; i < outputs.length; i++) {
+            for (int j = i + 1; j < outputs.length; j++) {
+                if (outputs[i][1] != null && outputs[i][1].equals(outputs[j][1])) {
+                    throw new IllegalArgumentException(
+                            "Invalid model descriptor "
+                                    + sourceName
+                                    + ": "
+                                    + outputs[i][0]
+                                    + " and "
+                                    + outputs[j][0]
+                                    + " are both '"
+                                    + outputs[i][1]
+                                    + "', but they must name different signature outputs");
+                }
+            }
         }
     }
 
@@ -318,6 +349,24 @@ public final class ModelDescriptor implements Serializable {
         return reconstructionOutput != null;
     }
 
+    /**
+     * Name of the signature output with float32 forecasts of shape [batch, forecastLength], the
+     * values expected after the window, or null if the model has no such output.
+     */
+    public String forecastOutput() {
+        return forecastOutput;
+    }
+
+    /** Number of forecast values per window, or 0 if the model has no forecast output. */
+    public int forecastLength() {
+        return forecastLength;
+    }
+
+    /** Returns whether the model declares a forecast output. */
+    public boolean hasForecast() {
+        return forecastOutput != null;
+    }
+
     /** Normalization that callers must apply to each window before encoding it. */
     public String normalization() {
         return normalization;
@@ -372,6 +421,8 @@ public final class ModelDescriptor implements Serializable {
                 + embeddingDim
                 + "], reconstruction="
                 + reconstructionOutput
+                + ", forecast="
+                + (forecastOutput == null ? null : forecastOutput + "[" + forecastLength + "]")
                 + ", normalization="
                 + normalization
                 + ", tags="

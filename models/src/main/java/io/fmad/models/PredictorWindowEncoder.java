@@ -39,7 +39,9 @@ final class PredictorWindowEncoder implements WindowEncoder {
         validate(windows);
         if (windows.length == 0) {
             return new EncoderOutput(
-                    new float[0][], descriptor.hasReconstruction() ? new float[0][] : null);
+                    new float[0][],
+                    descriptor.hasReconstruction() ? new float[0][] : null,
+                    descriptor.hasForecast() ? new float[0][] : null);
         }
         try {
             return predictor.predict(windows);

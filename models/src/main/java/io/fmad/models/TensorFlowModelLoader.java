@@ -285,6 +285,14 @@ final class TensorFlowModelLoader {
                     descriptor.reconstructionOutput(),
                     descriptor.inputLength());
         }
+        if (descriptor.hasForecast()) {
+            checkOutput(
+                    location,
+                    signature,
+                    outputs,
+                    descriptor.forecastOutput(),
+                    descriptor.forecastLength());
+        }
     }
 
     private static void checkOutput(

@@ -1,7 +1,8 @@
 package io.fmad.models;
 
 /**
- * Encodes fixed-length windows of a time series into embeddings and reconstructions.
+ * Encodes fixed-length windows of a time series into embeddings and, depending on the model,
+ * reconstructions and forecasts.
  *
  * <p>An encoder is not thread-safe: it wraps one DJL {@code Predictor}, so each thread needs its
  * own encoder (see {@link SharedModel#newEncoder()}). Close it to free its native memory.
@@ -17,7 +18,8 @@ public interface WindowEncoder extends AutoCloseable {
      *
      * @param windows one row per window, each with exactly {@code descriptor().inputLength()}
      *     finite values, normalized as {@code descriptor().normalization()} requires
-     * @return embeddings and reconstructions in input order
+     * @return embeddings, and the reconstructions and forecasts that the model declares, in input
+     *     order
      * @throws IllegalArgumentException if the batch or a row is null, a row has the wrong length,
      *     or a value is NaN or infinite
      * @throws IllegalStateException if the encoder or its model handle is closed

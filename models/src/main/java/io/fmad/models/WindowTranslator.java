@@ -54,7 +54,16 @@ final class WindowTranslator implements NoBatchifyTranslator<float[][], EncoderO
                             rows,
                             descriptor.inputLength());
         }
-        return new EncoderOutput(embeddings, reconstructions);
+        float[][] forecasts = null;
+        if (descriptor.hasForecast()) {
+            forecasts =
+                    toMatrix(
+                            outputs,
+                            descriptor.forecastOutput(),
+                            rows,
+                            descriptor.forecastLength());
+        }
+        return new EncoderOutput(embeddings, reconstructions, forecasts);
     }
 
     private float[][] toMatrix(NDList outputs, String name, int rows, int columns) {

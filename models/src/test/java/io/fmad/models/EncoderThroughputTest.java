@@ -2,16 +2,17 @@ package io.fmad.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 
 /**
- * Logs single-thread encode throughput of the shipped model at several batch sizes. It asserts
+ * Logs single-thread encode throughput of each shipped model at several batch sizes. It asserts
  * nothing about speed and runs only on request:
  * {@code mvn -pl models test -Dtest=EncoderThroughputTest -Dfmad.benchmark=true}.
  */
@@ -23,12 +24,15 @@ class EncoderThroughputTest {
     private static final long WARMUP_NANOS = 2_000_000_000L;
     private static final long MEASURE_NANOS = 5_000_000_000L;
 
-    @Test
-    void encode_throughputByBatchSize(@TempDir Path extractionRoot) throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"io/fmad/models/fmad-ts-ae/1", "io/fmad/models/fmad-ts-fm/1"})
+    void encode_throughputByBatchSize(String resourceDirectory, @TempDir Path extractionRoot)
+            throws Exception {
         TensorFlowTestEngine.start();
         SharedModelRegistry registry = new SharedModelRegistry(extractionRoot);
+        ModelLocation location = ModelLocation.classpath(resourceDirectory);
 
-        try (SharedModel model = registry.acquire(ModelLocation.defaultModel(), DeviceSelection.CPU);
+        try (SharedModel model = registry.acquire(location, DeviceSelection.CPU);
                 WindowEncoder encoder = model.newEncoder()) {
             for (int batchSize : new int[] {1, 32, 256}) {
                 float[][] windows = TestWindows.sineWindows(batchSize, 64, batchSize);
@@ -39,7 +43,9 @@ class EncoderThroughputTest {
 
                 assertThat(encoded).isPositive();
                 LOG.info(
-                        "Batch size {}: {} windows/s, {} us per call ({} windows in {} ms)",
+                        "Model {}, batch size {}: {} windows/s, {} us per call"
+                                + " ({} windows in {} ms)",
+                        model.descriptor().id(),
                         batchSize,
                         encoded * 1000 / millis,
                         millis * 1000 * batchSize / encoded,

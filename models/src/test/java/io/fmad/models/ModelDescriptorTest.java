@@ -206,6 +206,98 @@ class ModelDescriptorTest {
     }
 
     @Test
+    void fromProperties_forecastIsOptional() {
+        ModelDescriptor descriptor = ModelDescriptor.fromProperties(validProperties(), SOURCE);
+
+        assertThat(descriptor.hasForecast()).isFalse();
+        assertThat(descriptor.forecastOutput()).isNull();
+        assertThat(descriptor.forecastLength()).isZero();
+    }
+
+    @Test
+    void fromProperties_readsForecast() {
+        Properties properties = validProperties();
+        properties.setProperty("output.forecast.name", "forecast");
+        properties.setProperty("output.forecast.length", "8");
+
+        ModelDescriptor descriptor = ModelDescriptor.fromProperties(properties, SOURCE);
+
+        assertThat(descriptor.hasForecast()).isTrue();
+        assertThat(descriptor.forecastOutput()).isEqualTo("forecast");
+        assertThat(descriptor.forecastLength()).isEqualTo(8);
+        assertThat(descriptor.toString()).contains("forecast=forecast[8]");
+    }
+
+    @Test
+    void fromProperties_forecastNeedsLength() {
+        Properties properties = validProperties();
+        properties.setProperty("output.forecast.name", "forecast");
+
+        assertThatThrownBy(() -> ModelDescriptor.fromProperties(properties, SOURCE))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "Missing property 'output.forecast.length' in model descriptor "
+                                + SOURCE);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-8", "eight"})
+    void fromProperties_rejectsInvalidForecastLength(String value) {
+        Properties properties = validProperties();
+        properties.setProperty("output.forecast.name", "forecast");
+        properties.setProperty("output.forecast.length", value);
+
+        assertThatThrownBy(() -> ModelDescriptor.fromProperties(properties, SOURCE))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "Invalid property output.forecast.length="
+                                + value
+                                + " in model descriptor "
+                                + SOURCE
+                                + ": expected a positive integer");
+    }
+
+    @Test
+    void fromProperties_forecastLengthNeedsOutputName() {
+        Properties properties = validProperties();
+        properties.setProperty("output.forecast.length", "8");
+
+        assertThatThrownBy(() -> ModelDescriptor.fromProperties(properties, SOURCE))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("it needs output.forecast.name to name the output");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "embedding, output.embedding.name and output.forecast.name",
+        "reconstruction, output.reconstruction.name and output.forecast.name"
+    })
+    void fromProperties_rejectsForecastNamedLikeOtherOutput(String name, String keys) {
+        Properties properties = validProperties();
+        properties.setProperty("output.forecast.name", name);
+        properties.setProperty("output.forecast.length", "8");
+
+        assertThatThrownBy(() -> ModelDescriptor.fromProperties(properties, SOURCE))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(keys + " are both '" + name + "'");
+    }
+
+    @Test
+    void read_shippedFoundationDescriptorDeclaresForecast() throws IOException {
+        ModelDescriptor descriptor =
+                ModelDescriptor.read(ModelLocation.classpath("io/fmad/models/fmad-ts-fm/1"));
+
+        assertThat(descriptor.id()).isEqualTo("fmad-ts-fm");
+        assertThat(descriptor.version()).isEqualTo("1");
+        assertThat(descriptor.inputLength()).isEqualTo(64);
+        assertThat(descriptor.embeddingDim()).isEqualTo(16);
+        assertThat(descriptor.reconstructionOutput()).isEqualTo("reconstruction");
+        assertThat(descriptor.forecastOutput()).isEqualTo("forecast");
+        assertThat(descriptor.forecastLength()).isEqualTo(8);
+        assertThat(descriptor.normalization()).isEqualTo("key-zscore-clip10");
+    }
+
+    @Test
     void read_fileErrorsNameTheFile(@TempDir Path directory) throws IOException {
         Path file = directory.resolve("model.properties");
         Files.writeString(file, "id=fmad-ts-ae\nversion=1\n", StandardCharsets.UTF_8);

@@ -174,6 +174,18 @@ class WindowEncoderTest {
     }
 
     @Test
+    void encode_modelWithoutForecastReturnsNoForecasts() {
+        try (WindowEncoder encoder = model.newEncoder()) {
+            EncoderOutput output = encoder.encode(TestWindows.sineWindows(2, LENGTH, 13L));
+
+            assertThat(encoder.descriptor().hasForecast()).isFalse();
+            assertThat(output.hasForecasts()).isFalse();
+            assertThat(output.forecasts()).isNull();
+            assertThat(output.reconstructions()).hasNumberOfRows(2);
+        }
+    }
+
+    @Test
     void encode_afterCloseFails() {
         WindowEncoder encoder = model.newEncoder();
         encoder.close();
