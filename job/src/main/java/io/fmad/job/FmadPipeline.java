@@ -89,16 +89,24 @@ public final class FmadPipeline {
     public static ModelDescriptor validateModel(FmadConfig config) {
         ModelDescriptor descriptor = readDescriptor(parseModelLocation(config.model));
         descriptor.requireCompatible(config.windowSize);
-        if (config.signalsConfigured
-                && config.signals.contains(DetectorSignal.RECONSTRUCTION)
-                && !descriptor.hasReconstruction()) {
+        requireOutput(config, descriptor, DetectorSignal.RECONSTRUCTION, descriptor.hasReconstruction(), "reconstruction");
+        requireOutput(config, descriptor, DetectorSignal.FORECAST, descriptor.hasForecast(), "forecast");
+        return descriptor;
+    }
+
+    /**
+     * Fails when {@code detector.signals} was set to include {@code signal} but the model lacks the
+     * output it reads. The default list includes every signal and skips those the model cannot feed.
+     */
+    private static void requireOutput(
+            FmadConfig config, ModelDescriptor descriptor, DetectorSignal signal, boolean present, String output) {
+        if (config.signalsConfigured && config.signals.contains(signal) && !present) {
             throw new IllegalArgumentException(
                     "Invalid value '" + config.signals + "' for option '" + FmadOptions.SIGNALS.key()
                             + "': model " + descriptor.id() + " version " + descriptor.version()
-                            + " has no reconstruction output; remove reconstruction or choose another "
-                            + FmadOptions.MODEL.key());
+                            + " has no " + output + " output; remove " + signal.configName()
+                            + " or choose another " + FmadOptions.MODEL.key());
         }
-        return descriptor;
     }
 
     /**

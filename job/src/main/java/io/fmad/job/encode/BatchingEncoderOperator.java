@@ -200,6 +200,7 @@ public class BatchingEncoderOperator extends AbstractStreamOperator<EmbeddedWind
         long started = System.nanoTime();
         float[][] embeddings = new float[rows.length][];
         float[][] reconstructions = descriptor.hasReconstruction() ? new float[rows.length][] : null;
+        float[][] forecasts = descriptor.hasForecast() ? new float[rows.length][] : null;
         for (int from = 0; from < rows.length; from += settings.batchSize()) {
             int to = Math.min(rows.length, from + settings.batchSize());
             float[][] chunk = Arrays.copyOfRange(rows, from, to);
@@ -207,6 +208,9 @@ public class BatchingEncoderOperator extends AbstractStreamOperator<EmbeddedWind
             System.arraycopy(output.embeddings(), 0, embeddings, from, to - from);
             if (reconstructions != null && output.hasReconstructions()) {
                 System.arraycopy(output.reconstructions(), 0, reconstructions, from, to - from);
+            }
+            if (forecasts != null && output.hasForecasts()) {
+                System.arraycopy(output.forecasts(), 0, forecasts, from, to - from);
             }
             batchesRun.inc();
             batchSizes.update(to - from);
@@ -218,7 +222,7 @@ public class BatchingEncoderOperator extends AbstractStreamOperator<EmbeddedWind
         for (int w = 0; w < buffer.size(); w++) {
             SeriesWindow window = buffer.get(w);
             queueMillis.update(now - arrivalTimes.get(w));
-            EmbeddedWindow embedded = toEmbedded(window, embeddings, reconstructions, rows, row, windowSize);
+            EmbeddedWindow embedded = toEmbedded(window, embeddings, reconstructions, forecasts, rows, row, windowSize);
             row += window.channels();
             output.collect(new StreamRecord<>(embedded, window.end));
         }
@@ -233,6 +237,7 @@ public class BatchingEncoderOperator extends AbstractStreamOperator<EmbeddedWind
             SeriesWindow window,
             float[][] embeddings,
             float[][] reconstructions,
+            float[][] forecasts,
             float[][] rows,
             int firstRow,
             int windowSize) {
@@ -260,6 +265,15 @@ public class BatchingEncoderOperator extends AbstractStreamOperator<EmbeddedWind
                     sum += difference * difference;
                 }
                 embedded.reconstructionErrors[c] = (float) (sum / windowSize);
+            }
+        }
+
+        if (forecasts != null && forecasts[firstRow] != null) {
+            int horizon = descriptor.forecastLength();
+            embedded.forecastLength = horizon;
+            embedded.forecasts = new float[channels * horizon];
+            for (int c = 0; c < channels; c++) {
+                System.arraycopy(forecasts[firstRow + c], 0, embedded.forecasts, c * horizon, horizon);
             }
         }
         return embedded;
