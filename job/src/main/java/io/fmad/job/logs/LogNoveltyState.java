@@ -2,8 +2,9 @@ package io.fmad.job.logs;
 
 /**
  * Per-key state of {@link LogNoveltyDetector}: the key's template memory and its recent rate of
- * new templates. A Flink POJO with flat arrays; per-entry arrays are indexed by memory slot, and
- * the first {@link #size} slots are in use.
+ * new templates. A Flink POJO with flat arrays. Per-slot arrays are indexed by memory slot, the
+ * first {@link #size} slots are in use, and the arrays grow as templates arrive, up to {@link
+ * #capacity} slots.
  */
 public class LogNoveltyState {
 

@@ -17,6 +17,9 @@ final class TemplateMemory {
     /** Characters of a template kept in state, for explanations. */
     static final int MAX_STORED_TEMPLATE_CHARS = 200;
 
+    /** Slots allocated for a new key. The arrays double when full, up to the capacity. */
+    static final int INITIAL_SLOTS = 8;
+
     private static final long FNV_OFFSET_BASIS = 0xcbf29ce484222325L;
     private static final long FNV_PRIME = 0x100000001b3L;
 
@@ -30,14 +33,30 @@ final class TemplateMemory {
         LogNoveltyState state = new LogNoveltyState();
         state.capacity = capacity;
         state.embeddingDim = embeddingDim;
-        state.templateHashes = new long[capacity];
-        state.templates = new String[capacity];
-        Arrays.fill(state.templates, "");
-        state.lastSeen = new long[capacity];
-        state.arrivalDistances = new float[capacity];
-        state.embeddings = new byte[capacity * embeddingDim];
-        state.scales = new float[capacity];
+        allocate(state, Math.min(capacity, INITIAL_SLOTS));
         return state;
+    }
+
+    /** Returns the number of slots allocated, at most the capacity. */
+    static int allocatedSlots(LogNoveltyState state) {
+        return state.templateHashes.length;
+    }
+
+    /** Replaces the per-slot arrays with arrays of {@code slots} slots that keep the used ones. */
+    private static void allocate(LogNoveltyState state, int slots) {
+        int used = state.size;
+        int dim = state.embeddingDim;
+        state.templateHashes = state.templateHashes == null ? new long[slots] : Arrays.copyOf(state.templateHashes, slots);
+        state.lastSeen = state.lastSeen == null ? new long[slots] : Arrays.copyOf(state.lastSeen, slots);
+        state.arrivalDistances = state.arrivalDistances == null ? new float[slots] : Arrays.copyOf(state.arrivalDistances, slots);
+        state.scales = state.scales == null ? new float[slots] : Arrays.copyOf(state.scales, slots);
+        state.embeddings = state.embeddings == null ? new byte[slots * dim] : Arrays.copyOf(state.embeddings, slots * dim);
+        String[] templates = new String[slots];
+        Arrays.fill(templates, "");
+        if (state.templates != null) {
+            System.arraycopy(state.templates, 0, templates, 0, used);
+        }
+        state.templates = templates;
     }
 
     /**
@@ -46,6 +65,7 @@ final class TemplateMemory {
      */
     static LogNoveltyState resize(LogNoveltyState state, int capacity) {
         LogNoveltyState resized = create(capacity, state.embeddingDim);
+        allocate(resized, Math.min(capacity, Math.max(state.size, INITIAL_SLOTS)));
         resized.linesSeen = state.linesSeen;
         resized.recentLines = state.recentLines;
         resized.recentNewTemplates = state.recentNewTemplates;
@@ -133,6 +153,9 @@ final class TemplateMemory {
      * @param arrivalDistance the cosine distance to the nearest remembered template, NaN if none
      */
     static void insert(LogNoveltyState state, long hash, String template, float[] embedding, double arrivalDistance) {
+        if (state.size == allocatedSlots(state) && state.size < state.capacity) {
+            allocate(state, Math.min(state.capacity, 2 * state.size));
+        }
         int slot = state.size < state.capacity ? state.size++ : leastRecentlySeen(state);
         int dim = state.embeddingDim;
 

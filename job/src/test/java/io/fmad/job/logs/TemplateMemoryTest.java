@@ -77,6 +77,25 @@ class TemplateMemoryTest {
     }
 
     @Test
+    void insert_growsArraysUpToCapacity() {
+        LogNoveltyState state = TemplateMemory.create(20, DIM);
+        assertThat(TemplateMemory.allocatedSlots(state)).isEqualTo(TemplateMemory.INITIAL_SLOTS);
+
+        for (int i = 0; i < 25; i++) {
+            insertAt(state, i, "template " + i);
+        }
+
+        assertThat(TemplateMemory.allocatedSlots(state)).isEqualTo(20);
+        assertThat(state.size).isEqualTo(20);
+        assertThat(state.embeddings).hasSize(20 * DIM);
+        for (int i = 5; i < 25; i++) {
+            int slot = TemplateMemory.find(state, TemplateMemory.hash("template " + i));
+            assertThat(slot).as("template %d", i).isNotNegative();
+            assertThat(state.templates[slot]).isEqualTo("template " + i);
+        }
+    }
+
+    @Test
     void insert_cutsStoredTemplate() {
         LogNoveltyState state = TemplateMemory.create(2, DIM);
         String template = "x".repeat(TemplateMemory.MAX_STORED_TEMPLATE_CHARS + 50);
