@@ -44,7 +44,8 @@ import java.util.stream.Collectors;
 /**
  * Runs the job with a logs topic on a Flink MiniCluster against a real in-process Kafka broker,
  * with the real all-MiniLM-L6-v2 model. Four keys log 4,000 generated lines each, one per
- * second, with new error kinds and unusual messages injected after warm-up.
+ * second, with new error kinds and unusual messages injected after warm-up, and two close variants
+ * of normal messages that must not alert.
  */
 class LogPipelineITCase {
 
@@ -77,6 +78,14 @@ class LogPipelineITCase {
                     new Injection("api-1", 3_600, LogLevel.INFO,
                             "replica set reconfigured: this node is now read-only", "unusual message"));
 
+    /** New but close variants of normal messages, which must not alert. */
+    private static final List<Injection> VARIANTS =
+            List.of(
+                    new Injection("api-2", 1_300, LogLevel.INFO,
+                            "user 4242 logged in from 10.9.8.7 using single sign-on", "variant"),
+                    new Injection("worker-1", 2_000, LogLevel.INFO,
+                            "job a3f9b2c1d4e5 finished in 5000 ms, 12 records processed, 3 skipped", "variant"));
+
     private static EmbeddedKafkaBroker broker;
 
     @BeforeAll
@@ -95,7 +104,9 @@ class LogPipelineITCase {
     void job_alertsOnInjectedLinesExactlyOnce() throws Exception {
         FmadConfig config = config("logs");
         createTopics(config);
-        List<LogEvent> events = new LogStreamGenerator(11).generate(KEYS, LINES_PER_KEY, START, INJECTED);
+        List<Injection> injections = new ArrayList<>(INJECTED);
+        injections.addAll(VARIANTS);
+        List<LogEvent> events = new LogStreamGenerator(11).generate(KEYS, LINES_PER_KEY, START, injections);
         produce(config, events);
         List<byte[]> invalid = invalidRecords(events.get(events.size() / 2).getTimestamp());
         produceInvalid(config, invalid);
@@ -118,6 +129,12 @@ class LogPipelineITCase {
                         assertThat(alert.getKey()).isEqualTo(injection.key());
                         assertThat(alert.getWindowEnd()).isEqualTo(time);
                     });
+        }
+        for (Injection variant : VARIANTS) {
+            assertThat(alerts)
+                    .as("no alert for the variant '%s' of %s", variant.message(), variant.key())
+                    .noneMatch(alert -> alert.getKey().equals(variant.key())
+                            && alert.getWindowEnd().equals(lineTime(variant)));
         }
         List<AnomalyAlert> falseAlarms =
                 alerts.stream().filter(alert -> !matchesInjection(alert)).collect(Collectors.toList());
