@@ -193,9 +193,16 @@ public class LogNoveltyDetector extends KeyedProcessFunction<String, LogLine, An
         state.update(current);
     }
 
+    /**
+     * Returns whether a line at {@code timestamp} falls within the cooldown of the key's last alert.
+     * A line older than that alert, which arrives out of order, falls within it too, unless the
+     * cooldown is zero.
+     */
     private boolean inCooldown(LogNoveltyState current, long timestamp) {
-        return current.lastAlertTime != Long.MIN_VALUE
-                && timestamp - current.lastAlertTime < settings.cooldown().toMillis();
+        long cooldown = settings.cooldown().toMillis();
+        return cooldown > 0
+                && current.lastAlertTime != Long.MIN_VALUE
+                && timestamp - current.lastAlertTime < cooldown;
     }
 
     private AnomalyAlert toAlert(LogLine line, long hash, NoveltyScorer.Novelty novelty, LogNoveltyState current) {

@@ -187,6 +187,20 @@ class LogNoveltyDetectorTest {
     }
 
     @Test
+    void zeroCooldown_alertsOnEveryNewTemplate() throws Exception {
+        settings = settings(50, 8, Duration.ZERO);
+        tearDown();
+        setUp();
+        logNormal("svc-a", 3_000);
+
+        log("svc-a", LogLevel.ERROR, UNLIKE_NORMAL);
+        time -= 10_000;
+        log("svc-a", LogLevel.ERROR, "certificate expired for peer");
+
+        assertThat(alerts()).as("a line older than the last alert alerts too").hasSize(2);
+    }
+
+    @Test
     void fullMemory_forgetsLeastRecentlySeen() throws Exception {
         settings = settings(50, 3, Duration.ZERO);
         tearDown();
