@@ -51,7 +51,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * Kafka metrics ─▶ route ─▶ keyBy(key) window ─▶ batch + encode ─▶ keyBy(key) detect ─▶ interpret ─▶ Kafka alerts
- *                    └──▶ Kafka dead letters
+ *                    └──▶ Kafka dead letters                                         ▲
+ * Kafka logs (optional, {@link LogPipeline}) ─────────────────── log alerts ──────────┘
  * </pre>
  *
  * <p>Every operator has a stable uid, so savepoints map onto later versions of the graph.
@@ -77,6 +78,16 @@ public final class FmadPipeline {
                 config.windowSize,
                 config.windowSlide,
                 config.threshold);
+        if (config.logs.enabled()) {
+            LOG.info(
+                    "Log detection on topic {}: threshold {}, warm-up {} lines, memory {} templates per"
+                            + " key, embedding cache {} templates per subtask",
+                    config.logs.logsTopic,
+                    config.logs.threshold,
+                    config.logs.warmUp,
+                    config.logs.memorySize,
+                    config.logs.cacheSize);
+        }
         return descriptor;
     }
 
@@ -137,6 +148,13 @@ public final class FmadPipeline {
                 ingested.process(new DeadLetterRouter()).name("route-dead-letters").uid("route-dead-letters");
 
         DataStream<DeadLetter> deadLetters = metrics.getSideOutput(DeadLetterRouter.DEAD_LETTERS);
+        DataStream<AnomalyAlert> alerts = detect(metrics, config);
+        if (config.logs.enabled()) {
+            LogPipeline.Outputs logs = LogPipeline.build(env, config);
+            deadLetters = deadLetters.union(logs.deadLetters());
+            alerts = alerts.union(logs.alerts());
+        }
+
         deadLetters
                 .sinkTo(
                         AlertSinks.deadLetters(
@@ -148,8 +166,6 @@ public final class FmadPipeline {
                                 config.kafkaProperties))
                 .name("dead-letters-sink")
                 .uid("dead-letters-sink");
-
-        SingleOutputStreamOperator<AnomalyAlert> alerts = detect(metrics, config);
 
         SingleOutputStreamOperator<AnomalyAlert> explained =
                 AsyncDataStream.orderedWait(
@@ -254,25 +270,24 @@ public final class FmadPipeline {
     // OffsetResetStrategy is deprecated in kafka-clients 4, but the 5.0.0-2.2 connector offers no
     // other way to fall back to the earliest offset when the group has none committed.
     @SuppressWarnings("deprecation")
-    private static KafkaSource<IngestedMetric> source(FmadConfig config) {
-        OffsetsInitializer startingOffsets;
+    static OffsetsInitializer startingOffsets(FmadConfig config) {
         switch (config.startingOffsets) {
             case EARLIEST:
-                startingOffsets = OffsetsInitializer.earliest();
-                break;
+                return OffsetsInitializer.earliest();
             case LATEST:
-                startingOffsets = OffsetsInitializer.latest();
-                break;
+                return OffsetsInitializer.latest();
             case COMMITTED:
             default:
-                startingOffsets = OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-                break;
+                return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
         }
+    }
+
+    private static KafkaSource<IngestedMetric> source(FmadConfig config) {
         return MetricSources.create(
                 config.bootstrapServers,
                 config.metricsTopic,
                 config.groupId,
-                startingOffsets,
+                startingOffsets(config),
                 config.bounded,
                 config.kafkaProperties,
                 new MetricValidator(config.maxFutureSkew));

@@ -6,6 +6,7 @@ import java.util.Properties;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /** Factory for the Kafka source of {@link io.fmad.avro.MetricEvent}s with dead-lettering. */
@@ -41,11 +42,30 @@ public final class MetricSources {
             boolean bounded,
             Properties extraConsumerProperties,
             MetricValidator validator) {
+        Objects.requireNonNull(validator, "validator must not be null");
+        return build(
+                bootstrapServers, topic, groupId, startingOffsets, bounded, extraConsumerProperties,
+                new MetricEventDeserializer(validator), "metrics");
+    }
+
+    /**
+     * Builds a {@code read_committed} source of {@code topic}; parameters as in {@link #create}.
+     *
+     * @param sourceName what the source reads, for error messages, for example {@code metrics}
+     */
+    static <T> KafkaSource<T> build(
+            String bootstrapServers,
+            String topic,
+            String groupId,
+            OffsetsInitializer startingOffsets,
+            boolean bounded,
+            Properties extraConsumerProperties,
+            KafkaRecordDeserializationSchema<T> deserializer,
+            String sourceName) {
         requireNonBlank("bootstrapServers", bootstrapServers);
         requireNonBlank("topic", topic);
         requireNonBlank("groupId", groupId);
         Objects.requireNonNull(startingOffsets, "startingOffsets must not be null");
-        Objects.requireNonNull(validator, "validator must not be null");
 
         Properties properties = new Properties();
         if (extraConsumerProperties != null) {
@@ -55,19 +75,19 @@ public final class MetricSources {
         if (isolation != null && !ISOLATION_LEVEL.equals(isolation.toString())) {
             throw new IllegalArgumentException(
                     "Invalid consumer property " + ConsumerConfig.ISOLATION_LEVEL_CONFIG + "="
-                            + isolation + ": the metrics source only reads " + ISOLATION_LEVEL
+                            + isolation + ": the " + sourceName + " source only reads " + ISOLATION_LEVEL
                             + " records; remove the property");
         }
         properties.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, ISOLATION_LEVEL);
 
-        KafkaSourceBuilder<IngestedMetric> builder =
-                KafkaSource.<IngestedMetric>builder()
+        KafkaSourceBuilder<T> builder =
+                KafkaSource.<T>builder()
                         .setBootstrapServers(bootstrapServers)
                         .setTopics(topic)
                         .setGroupId(groupId)
                         .setStartingOffsets(startingOffsets)
                         .setProperties(properties)
-                        .setDeserializer(new MetricEventDeserializer(validator));
+                        .setDeserializer(deserializer);
         if (bounded) {
             builder.setBounded(OffsetsInitializer.latest());
         }

@@ -3,7 +3,6 @@ package io.fmad.connectors.source;
 import java.io.Serializable;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -92,25 +91,7 @@ public final class MetricValidator implements Serializable {
             }
         }
 
-        Instant timestamp = event.getTimestamp();
-        if (timestamp == null) {
-            // Cannot come out of the decoder, because the field is required; only hand-built events.
-            return reject(RejectReason.MALFORMED, "timestamp of key '" + key + "' is null");
-        }
-        if (timestamp.isBefore(Instant.EPOCH)) {
-            return reject(
-                    RejectReason.TIMESTAMP_BEFORE_EPOCH,
-                    "timestamp " + timestamp.toEpochMilli() + " ms (" + timestamp + ") of key '"
-                            + key + "' is before the Unix epoch");
-        }
-        Instant latest = clock.instant().plus(maxFutureSkew);
-        if (timestamp.isAfter(latest)) {
-            return reject(
-                    RejectReason.TIMESTAMP_IN_FUTURE,
-                    "timestamp " + timestamp + " of key '" + key + "' is more than "
-                            + maxFutureSkew + " ahead of processing time " + clock.instant());
-        }
-        return Optional.empty();
+        return EventTimestamps.check(event.getTimestamp(), key, clock, maxFutureSkew);
     }
 
     private static Optional<Rejection> reject(RejectReason reason, String message) {

@@ -3,6 +3,8 @@ package io.fmad.connectors.source;
 /**
  * Cause of sending an input record to the dead-letter output. The constant's name is written to
  * {@code DeadLetter.reason} and is the counter name in the metric group {@code deadLetters}.
+ * {@link #NO_VALUES} and {@link #NON_FINITE_VALUE} apply to metric events only, {@link
+ * #EMPTY_MESSAGE} to log events only.
  */
 public enum RejectReason {
     /** The record value is null (a tombstone) or empty. */
@@ -17,6 +19,8 @@ public enum RejectReason {
     MISSING_KEY,
     /** The event has no values. */
     NO_VALUES,
+    /** The log message is empty or contains only whitespace. */
+    EMPTY_MESSAGE,
     /** A value is NaN or infinite. */
     NON_FINITE_VALUE,
     /** The event timestamp is before the Unix epoch. */

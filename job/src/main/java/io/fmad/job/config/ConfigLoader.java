@@ -106,6 +106,9 @@ public final class ConfigLoader {
     }
 
     private static String formatDefault(Object value) {
+        if (value == null) {
+            return "none";
+        }
         return value instanceof Duration ? TimeUtils.formatWithHighestUnit((Duration) value) : String.valueOf(value);
     }
 

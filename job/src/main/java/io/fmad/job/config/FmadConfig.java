@@ -82,6 +82,9 @@ public final class FmadConfig implements Serializable {
     public final Duration checkpointInterval;
     public final Duration checkpointTimeout;
 
+    /** The log pipeline's settings. {@link LogConfig#enabled()} returns whether the job reads logs. */
+    public final LogConfig logs;
+
     private FmadConfig(Configuration c, Properties kafkaProperties) {
         bootstrapServers = get(c, FmadOptions.BOOTSTRAP_SERVERS);
         metricsTopic = get(c, FmadOptions.METRICS_TOPIC);
@@ -131,6 +134,8 @@ public final class FmadConfig implements Serializable {
         parallelism = get(c, FmadOptions.PARALLELISM);
         checkpointInterval = get(c, FmadOptions.CHECKPOINT_INTERVAL);
         checkpointTimeout = get(c, FmadOptions.CHECKPOINT_TIMEOUT);
+
+        logs = new LogConfig(c);
     }
 
     /**
@@ -177,7 +182,7 @@ public final class FmadConfig implements Serializable {
         return from(Map.of());
     }
 
-    private static <T> T get(Configuration configuration, ConfigOption<T> option) {
+    static <T> T get(Configuration configuration, ConfigOption<T> option) {
         String raw = configuration.toMap().get(option.key());
         if (option.defaultValue() instanceof Duration && raw != null && UNITLESS_NUMBER.matcher(raw).matches()
                 && !ZERO.matcher(raw).matches()) {
@@ -311,15 +316,17 @@ public final class FmadConfig implements Serializable {
         if (parallelism != -1) {
             requireRange(FmadOptions.PARALLELISM, parallelism, 1, 32_768);
         }
+
+        logs.validate(this);
     }
 
-    private static void requireNonBlank(ConfigOption<String> option, String value) {
+    static void requireNonBlank(ConfigOption<String> option, String value) {
         if (value == null || value.isBlank()) {
             throw invalid(option, value, "a non-empty string");
         }
     }
 
-    private static void requireRange(ConfigOption<Integer> option, int value, int min, int max) {
+    static void requireRange(ConfigOption<Integer> option, int value, int min, int max) {
         if (value < min || value > max) {
             String range =
                     max == Integer.MAX_VALUE
@@ -335,7 +342,7 @@ public final class FmadConfig implements Serializable {
         }
     }
 
-    private static void requireNotNegative(ConfigOption<Duration> option, Duration value) {
+    static void requireNotNegative(ConfigOption<Duration> option, Duration value) {
         if (value.isNegative()) {
             throw invalid(option, value, "a duration of 0 or more");
         }

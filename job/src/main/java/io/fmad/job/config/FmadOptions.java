@@ -5,6 +5,7 @@ import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -44,14 +45,14 @@ public final class FmadOptions {
             ConfigOptions.key("kafka.group-id")
                     .stringType()
                     .defaultValue("fmad")
-                    .withDescription("Consumer group id of the metrics source.");
+                    .withDescription("Consumer group id of the metrics and logs sources.");
 
     public static final ConfigOption<StartingOffsets> STARTING_OFFSETS =
             ConfigOptions.key("kafka.starting-offsets")
                     .enumType(StartingOffsets.class)
                     .defaultValue(StartingOffsets.COMMITTED)
                     .withDescription(
-                            "Where the metrics source starts when no checkpoint is restored:"
+                            "Where the metrics and logs sources start when no checkpoint is restored:"
                                     + " EARLIEST, LATEST, or COMMITTED (the group's committed"
                                     + " offsets, falling back to EARLIEST).");
 
@@ -60,7 +61,7 @@ public final class FmadOptions {
                     .booleanType()
                     .defaultValue(false)
                     .withDescription(
-                            "If true, the source stops at the latest offsets seen at job start,"
+                            "If true, the sources stop at the latest offsets seen at job start,"
                                     + " so the job finishes (replays and tests).");
 
     public static final ConfigOption<DeliveryGuarantee> DELIVERY_GUARANTEE =
@@ -313,8 +314,8 @@ public final class FmadOptions {
                     .durationType()
                     .defaultValue(Duration.ofDays(7))
                     .withDescription(
-                            "Processing time after the last event of a key at which its window and"
-                                    + " detector state expire, so keys that stop reporting do not"
+                            "Processing time after the last event of a key at which its window,"
+                                    + " detector and log detector state expire, so keys that stop reporting do not"
                                     + " keep state forever. A key that comes back starts over,"
                                     + " warm-up included. 0 keeps state forever.");
 
@@ -350,9 +351,9 @@ public final class FmadOptions {
                                     + " kafka.transaction-timeout, or the broker may abort a"
                                     + " transaction that a late checkpoint still commits.");
 
-    /** All options, for rejecting unknown keys and for printing help. */
+    /** All options, for rejecting unknown keys and for printing help. The log options come last. */
     public static final List<ConfigOption<?>> ALL =
-            List.of(
+            withLogOptions(
                     BOOTSTRAP_SERVERS,
                     METRICS_TOPIC,
                     ALERTS_TOPIC,
@@ -393,7 +394,7 @@ public final class FmadOptions {
                     CHECKPOINT_INTERVAL,
                     CHECKPOINT_TIMEOUT);
 
-    /** Starting position of the metrics source when no checkpoint or savepoint is restored. */
+    /** Starting position of the sources when no checkpoint or savepoint is restored. */
     public enum StartingOffsets {
         EARLIEST,
         LATEST,
@@ -408,4 +409,10 @@ public final class FmadOptions {
     }
 
     private FmadOptions() {}
+
+    private static List<ConfigOption<?>> withLogOptions(ConfigOption<?>... options) {
+        List<ConfigOption<?>> all = new ArrayList<>(List.of(options));
+        all.addAll(LogOptions.ALL);
+        return List.copyOf(all);
+    }
 }

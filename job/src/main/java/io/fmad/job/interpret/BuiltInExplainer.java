@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 /**
  * Explains an alert from the window statistics it carries, without any network call: which values
  * drove the score, and how far their last and extreme values are from the key's baseline, in
- * baseline standard deviations.
+ * baseline standard deviations. An explanation written by the alert's detector is kept.
  */
 public final class BuiltInExplainer implements Interpreter {
 
@@ -34,8 +34,15 @@ public final class BuiltInExplainer implements Interpreter {
         return CompletableFuture.completedFuture(explainNow(alert));
     }
 
-    /** Builds the explanation synchronously; never fails on a well-formed alert. */
+    /**
+     * Builds the explanation synchronously, and never fails on a well-formed alert. An alert that its
+     * detector already explained (the log detector does, to quote the template) gets a copy of that
+     * explanation.
+     */
     public Explanation explainNow(AnomalyAlert alert) {
+        if (alert.getExplanation() != null) {
+            return Explanation.newBuilder(alert.getExplanation()).build();
+        }
         Map<String, Double> contributions = alert.getContributions();
         List<String> drivers =
                 contributions.entrySet().stream()

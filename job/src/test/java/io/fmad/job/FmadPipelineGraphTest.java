@@ -1,0 +1,48 @@
+package io.fmad.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fmad.job.config.FmadConfig;
+
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Builds the job graph without running it, to check which operators the settings add. */
+class FmadPipelineGraphTest {
+
+    private static final List<String> LOG_OPERATORS =
+            List.of("logs-source", "route-log-dead-letters", "log-templates", "log-novelty");
+
+    @Test
+    void withoutLogsTopic_graphHasNoLogOperators() {
+        List<String> uids = operatorUids(FmadConfig.defaults());
+
+        assertThat(uids).contains("metrics-source", "detector", "interpreter", "alerts-sink", "dead-letters-sink");
+        assertThat(uids).doesNotContainAnyElementsOf(LOG_OPERATORS);
+    }
+
+    @Test
+    void withLogsTopic_logOperatorsFeedSharedSinks() {
+        List<String> uids = operatorUids(FmadConfig.from(Map.of("kafka.topic.logs", "fmad-logs")));
+        List<String> metricsOnly = operatorUids(FmadConfig.defaults());
+
+        assertThat(uids).containsAll(LOG_OPERATORS);
+        assertThat(uids).filteredOn(uid -> uid.contains("sink"))
+                .as("log alerts and dead letters leave through the metric branch's sinks")
+                .containsExactlyInAnyOrderElementsOf(metricsOnly.stream().filter(uid -> uid.contains("sink")).toList());
+    }
+
+    private static List<String> operatorUids(FmadConfig config) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        FmadPipeline.build(env, config);
+        return env.getStreamGraph().getStreamNodes().stream()
+                .map(StreamNode::getTransformationUID)
+                .filter(uid -> uid != null)
+                .collect(Collectors.toList());
+    }
+}
