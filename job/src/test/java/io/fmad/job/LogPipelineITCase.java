@@ -14,12 +14,12 @@ import io.fmad.connectors.tools.ReplayTool;
 import io.fmad.job.config.FmadConfig;
 import io.fmad.job.ingest.LogDeadLetterRouter;
 import io.fmad.job.local.LocalFlink;
+import io.fmad.job.local.LogGenerator;
+import io.fmad.job.local.LogGenerator.Injection;
+import io.fmad.job.local.LogGenerator.Service;
 import io.fmad.job.logs.LogNoveltyDetector;
 import io.fmad.job.logs.LogTemplateNormalizer;
 import io.fmad.job.testing.CommittedRecords;
-import io.fmad.job.testing.LogStreamGenerator;
-import io.fmad.job.testing.LogStreamGenerator.Injection;
-import io.fmad.job.testing.LogStreamGenerator.Service;
 import io.fmad.models.text.MiniLmModel;
 
 import org.apache.flink.api.common.JobExecutionResult;
@@ -106,7 +106,7 @@ class LogPipelineITCase {
         createTopics(config);
         List<Injection> injections = new ArrayList<>(INJECTED);
         injections.addAll(VARIANTS);
-        List<LogEvent> events = new LogStreamGenerator(11).generate(KEYS, LINES_PER_KEY, START, injections);
+        List<LogEvent> events = new LogGenerator(11).generate(KEYS, LINES_PER_KEY, START, injections);
         produce(config, events);
         List<byte[]> invalid = invalidRecords(events.get(events.size() / 2).getTimestamp());
         produceInvalid(config, invalid);
@@ -177,11 +177,11 @@ class LogPipelineITCase {
                         && lineTime(injection).equals(alert.getWindowEnd()));
     }
 
-    /** Event time of the line at the injection's position, as {@link LogStreamGenerator} assigns it. */
+    /** Event time of the line at the injection's position, as {@link LogGenerator} assigns it. */
     private static Instant lineTime(Injection injection) {
         List<String> names = KEYS.keySet().stream().sorted().collect(Collectors.toList());
         return START.plusMillis(
-                injection.position() * LogStreamGenerator.LINE_INTERVAL_MILLIS + names.indexOf(injection.key()));
+                injection.position() * LogGenerator.LINE_INTERVAL_MILLIS + names.indexOf(injection.key()));
     }
 
     private static FmadConfig config(String name) {

@@ -2,8 +2,8 @@ package io.fmad.job.logs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fmad.job.testing.LogStreamGenerator;
-import io.fmad.job.testing.LogStreamGenerator.Service;
+import io.fmad.job.local.LogGenerator;
+import io.fmad.job.local.LogGenerator.Service;
 import io.fmad.models.text.MiniLmModel;
 
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
@@ -21,7 +21,7 @@ import java.util.List;
  * speed and runs only on request:
  * {@code mvn -pl job -am test -Dtest=LogEmbeddingThroughputTest -Dsurefire.failIfNoSpecifiedTests=false -Dfmad.benchmark=true}.
  *
- * <p>The lines come from {@link LogStreamGenerator}: 22 message kinds of three services with random
+ * <p>The lines come from {@link LogGenerator}: 22 message kinds of three services with random
  * ids, numbers and addresses, so a few dozen templates repeat. Each measurement runs for {@value
  * #MEASURE_NANOS} ns after {@value #WARMUP_NANOS} ns of warm-up on the same lines, which also
  * fills the cache, so the cached figure is the steady state.
@@ -59,7 +59,7 @@ class LogEmbeddingThroughputTest {
     }
 
     private static List<String> messages() {
-        LogStreamGenerator generator = new LogStreamGenerator(3);
+        LogGenerator generator = new LogGenerator(3);
         Service[] services = Service.values();
         List<String> messages = new ArrayList<>();
         for (int i = 0; i < LINES; i++) {

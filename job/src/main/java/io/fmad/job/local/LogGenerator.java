@@ -1,4 +1,4 @@
-package io.fmad.job.testing;
+package io.fmad.job.local;
 
 import io.fmad.avro.LogEvent;
 import io.fmad.avro.LogLevel;
@@ -15,14 +15,14 @@ import java.util.function.Function;
 
 /**
  * Generates log streams of three kinds of service (an HTTP API, a database, a batch worker) for
- * tests and benchmarks. Every message is built here from a fixed set of message kinds with random
+ * the local demo, tests and benchmarks. Every message is built here from a fixed set of message kinds with random
  * ids, numbers, addresses and durations, so no third-party log data is involved.
  *
  * <p>Each key logs one line per {@link #LINE_INTERVAL_MILLIS} of event time. Within a kind of
  * service, a few message kinds are frequent and a few rare. Injected lines ({@link Injection}) are
  * placed at given positions of a key's stream. The same seed gives the same stream.
  */
-public final class LogStreamGenerator {
+public final class LogGenerator {
 
     /** Event time between two lines of one key. */
     public static final long LINE_INTERVAL_MILLIS = 1_000;
@@ -96,7 +96,7 @@ public final class LogStreamGenerator {
 
     private final Random random;
 
-    public LogStreamGenerator(long seed) {
+    public LogGenerator(long seed) {
         this.random = new Random(seed);
     }
 
