@@ -12,7 +12,9 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -128,24 +130,42 @@ public final class ReplayTool {
      */
     public static long replay(Producer<byte[], byte[]> producer, String topic, List<MetricEvent> events, double rate)
             throws InterruptedException {
+        return replay(producer, topic, events, SingleObjectCodec.forClass(MetricEvent.class), MetricEvent::getKey, rate);
+    }
+
+    /**
+     * Sends {@code records} in list order, each encoded with {@code codec} and keyed by the UTF-8
+     * bytes of {@code key}, and flushes the producer.
+     *
+     * @param rate records per second, or 0 to send as fast as possible
+     * @return the number of records the broker acknowledged
+     * @throws KafkaException if any send failed, with the first failure as the cause
+     */
+    public static <T extends SpecificRecord> long replay(
+            Producer<byte[], byte[]> producer,
+            String topic,
+            List<T> records,
+            SingleObjectCodec<T> codec,
+            Function<T, String> key,
+            double rate)
+            throws InterruptedException {
         Objects.requireNonNull(producer, "producer must not be null");
         Objects.requireNonNull(topic, "topic must not be null");
         if (rate < 0 || !Double.isFinite(rate)) {
-            throw new IllegalArgumentException("Invalid rate " + rate + ": must be 0 (unthrottled) or a positive number of events per second");
+            throw new IllegalArgumentException("Invalid rate " + rate + ": must be 0 (unthrottled) or a positive number of records per second");
         }
-        SingleObjectCodec<MetricEvent> codec = SingleObjectCodec.forClass(MetricEvent.class);
         AtomicLong acknowledged = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         AtomicReference<Exception> firstFailure = new AtomicReference<>();
 
         long startNanos = System.nanoTime();
-        for (int i = 0; i < events.size(); i++) {
+        for (int i = 0; i < records.size(); i++) {
             if (rate > 0) {
                 pace(startNanos, i, rate);
             }
-            MetricEvent event = events.get(i);
-            byte[] key = event.getKey().getBytes(StandardCharsets.UTF_8);
-            producer.send(new ProducerRecord<>(topic, key, codec.encode(event)), (metadata, exception) -> {
+            T record = records.get(i);
+            byte[] recordKey = key.apply(record).getBytes(StandardCharsets.UTF_8);
+            producer.send(new ProducerRecord<>(topic, recordKey, codec.encode(record)), (metadata, exception) -> {
                 if (exception == null) {
                     acknowledged.incrementAndGet();
                 } else {
@@ -157,7 +177,7 @@ public final class ReplayTool {
         producer.flush();
         if (firstFailure.get() != null) {
             throw new KafkaException(
-                    failed.get() + " of " + events.size() + " events failed to send to topic " + topic
+                    failed.get() + " of " + records.size() + " records failed to send to topic " + topic
                             + "; first failure: " + firstFailure.get().getMessage(),
                     firstFailure.get());
         }
