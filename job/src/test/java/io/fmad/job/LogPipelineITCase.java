@@ -177,11 +177,8 @@ class LogPipelineITCase {
                         && lineTime(injection).equals(alert.getWindowEnd()));
     }
 
-    /** Event time of the line at the injection's position, as {@link LogGenerator} assigns it. */
     private static Instant lineTime(Injection injection) {
-        List<String> names = KEYS.keySet().stream().sorted().collect(Collectors.toList());
-        return START.plusMillis(
-                injection.position() * LogGenerator.LINE_INTERVAL_MILLIS + names.indexOf(injection.key()));
+        return LogGenerator.lineTime(KEYS.keySet(), START, injection.key(), injection.position());
     }
 
     private static FmadConfig config(String name) {

@@ -5,7 +5,10 @@ import io.fmad.avro.LogLevel;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,7 +40,15 @@ public final class LogGenerator {
     /** A line placed at {@code position} of {@code key}'s stream, and why it is there. */
     public record Injection(String key, int position, LogLevel level, String message, String kind) {}
 
+    /** {@link Injection#kind()} of an error message that the key's service never logs otherwise. */
+    public static final String NEW_ERROR_KIND = "new error kind";
+
+    /** {@link Injection#kind()} of a message at an ordinary level that the key's service never logs otherwise. */
+    public static final String UNUSUAL_MESSAGE = "unusual message";
+
     private record MessageKind(int weight, LogLevel level, Function<Random, String> message) {}
+
+    private record Anomaly(LogLevel level, String message, String kind) {}
 
     private static final Map<Service, List<MessageKind>> MESSAGE_KINDS =
             Map.of(
@@ -94,6 +105,31 @@ public final class LogGenerator {
                             kind(12, LogLevel.INFO, r -> String.format(Locale.ROOT,
                                     "GC pause (G1 Evacuation Pause) %dms", 1 + r.nextInt(200)))));
 
+    /**
+     * Messages of kinds that a service's keys never log otherwise, two per service. The first is a
+     * new kind of error, the second an unusual message or another error kind.
+     */
+    private static final Map<Service, List<Anomaly>> ANOMALIES =
+            Map.of(
+                    Service.API,
+                    List.of(
+                            new Anomaly(LogLevel.ERROR,
+                                    "TLS handshake with 10.1.2.3 failed: certificate expired on 2024-02-29", NEW_ERROR_KIND),
+                            new Anomaly(LogLevel.INFO,
+                                    "replica set reconfigured: this node is now read-only", UNUSUAL_MESSAGE)),
+                    Service.DATABASE,
+                    List.of(
+                            new Anomaly(LogLevel.FATAL,
+                                    "could not write to file \"pg_wal/00000001000000A7\": No space left on device", NEW_ERROR_KIND),
+                            new Anomaly(LogLevel.INFO,
+                                    "dropping table customers as requested by user admin", UNUSUAL_MESSAGE)),
+                    Service.WORKER,
+                    List.of(
+                            new Anomaly(LogLevel.ERROR,
+                                    "java.lang.OutOfMemoryError: Java heap space", NEW_ERROR_KIND),
+                            new Anomaly(LogLevel.WARN,
+                                    "Segmentation fault at address 0x7f3a9c2e10 in libnative.so", NEW_ERROR_KIND)));
+
     private final Random random;
 
     public LogGenerator(long seed) {
@@ -102,21 +138,24 @@ public final class LogGenerator {
 
     /**
      * Returns {@code lines} lines per key, merged across keys in event-time order, with the
-     * injections in place of the generated line at their position.
+     * injections in place of the generated line at their position. {@link #lineTime} returns the
+     * event time of each line.
      *
      * @param keys each key and the kind of service it is
      * @param start event time of each key's first line
      */
     public List<LogEvent> generate(Map<String, Service> keys, int lines, Instant start, List<Injection> injections) {
+        Map<String, Map<Integer, Injection>> injectionsByKey = new HashMap<>();
+        for (Injection injection : injections) {
+            injectionsByKey.computeIfAbsent(injection.key(), key -> new HashMap<>()).put(injection.position(), injection);
+        }
         List<LogEvent> events = new ArrayList<>();
-        List<String> names = new ArrayList<>(keys.keySet());
-        names.sort(Comparator.naturalOrder());
+        List<String> names = sortedKeys(keys.keySet());
         for (int position = 0; position < lines; position++) {
             for (int k = 0; k < names.size(); k++) {
                 String key = names.get(k);
-                // Keys log a few milliseconds apart, so merged lines keep a stable order.
-                long time = start.toEpochMilli() + position * LINE_INTERVAL_MILLIS + k;
-                Injection injection = find(injections, key, position);
+                long time = lineMillis(start, position, k);
+                Injection injection = injectionsByKey.getOrDefault(key, Map.of()).get(position);
                 if (injection != null) {
                     events.add(event(key, time, injection.level(), injection.message()));
                 } else {
@@ -128,6 +167,57 @@ public final class LogGenerator {
         return events;
     }
 
+    /**
+     * Returns one injection per key, at a random position from 50 % up to 90 % of {@code lines},
+     * so that it falls after the detector's warm-up (logs.warm-up) when the stream is long enough.
+     * Keys of one service take turns, in key order, through the service's anomalous messages. This
+     * method and {@link #generate} draw from one random sequence, so their call order changes the
+     * stream.
+     */
+    public List<Injection> anomalies(Map<String, Service> keys, int lines) {
+        if (lines < 1) {
+            throw new IllegalArgumentException("lines must be at least 1, was " + lines);
+        }
+        Map<Service, Integer> turns = new EnumMap<>(Service.class);
+        List<Injection> injections = new ArrayList<>();
+        for (String key : sortedKeys(keys.keySet())) {
+            Service service = keys.get(key);
+            List<Anomaly> anomalies = ANOMALIES.get(service);
+            int turn = turns.merge(service, 1, Integer::sum) - 1;
+            Anomaly anomaly = anomalies.get(turn % anomalies.size());
+            int position = lines / 2 + random.nextInt(Math.max(1, lines * 2 / 5));
+            injections.add(new Injection(key, position, anomaly.level(), anomaly.message(), anomaly.kind()));
+        }
+        return injections;
+    }
+
+    /**
+     * Returns the event time that {@link #generate} gives the line at {@code position} of {@code
+     * key}'s stream, where {@code keys} are all keys of that stream.
+     */
+    public static Instant lineTime(Collection<String> keys, Instant start, String key, int position) {
+        int index = sortedKeys(keys).indexOf(key);
+        if (index < 0) {
+            throw new IllegalArgumentException("Key '" + key + "' not found among the " + keys.size() + " keys of the stream");
+        }
+        return Instant.ofEpochMilli(lineMillis(start, position, index));
+    }
+
+    /**
+     * Returns a line's event time in epoch milliseconds. Each key logs one line per {@link
+     * #LINE_INTERVAL_MILLIS}, and keys log a millisecond apart in key order, so that merged lines
+     * keep a stable order.
+     */
+    private static long lineMillis(Instant start, int position, int keyIndex) {
+        return start.toEpochMilli() + position * LINE_INTERVAL_MILLIS + keyIndex;
+    }
+
+    private static List<String> sortedKeys(Collection<String> keys) {
+        List<String> names = new ArrayList<>(keys);
+        names.sort(Comparator.naturalOrder());
+        return names;
+    }
+
     /** Returns one generated message of {@code service}, for benchmarks. */
     public String message(Service service) {
         return pick(MESSAGE_KINDS.get(service)).message().apply(random);
@@ -136,15 +226,6 @@ public final class LogGenerator {
     /** Returns the number of message kinds of {@code service}. */
     public static int messageKinds(Service service) {
         return MESSAGE_KINDS.get(service).size();
-    }
-
-    private static Injection find(List<Injection> injections, String key, int position) {
-        for (Injection injection : injections) {
-            if (injection.key().equals(key) && injection.position() == position) {
-                return injection;
-            }
-        }
-        return null;
     }
 
     private MessageKind pick(List<MessageKind> kinds) {
