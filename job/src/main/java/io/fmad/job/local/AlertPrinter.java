@@ -16,14 +16,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
  * Prints alerts from a topic as they become visible to {@code read_committed} consumers, on its
- * own thread, and counts them per key. {@link #finish} reads up to the end of the topic and stops.
+ * own thread, and keeps them for the summary. {@link #finish} reads up to the end of the topic and
+ * stops.
  */
 final class AlertPrinter implements Runnable, AutoCloseable {
 
@@ -34,7 +34,6 @@ final class AlertPrinter implements Runnable, AutoCloseable {
     private final PrintStream out;
     private final long startNanos;
     private final SingleObjectCodec<AnomalyAlert> codec = SingleObjectCodec.forClass(AnomalyAlert.class);
-    private final Map<String, Integer> alertsPerKey = new TreeMap<>();
     private final List<AnomalyAlert> alerts = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Thread thread;
@@ -99,7 +98,6 @@ final class AlertPrinter implements Runnable, AutoCloseable {
         }
         synchronized (this) {
             alerts.add(alert);
-            alertsPerKey.merge(alert.getKey(), 1, Integer::sum);
         }
         out.println("ALERT " + AlertFormatter.format(alert));
     }
@@ -123,10 +121,6 @@ final class AlertPrinter implements Runnable, AutoCloseable {
         if (failure != null) {
             throw failure;
         }
-    }
-
-    synchronized Map<String, Integer> alertsPerKey() {
-        return new TreeMap<>(alertsPerKey);
     }
 
     synchronized List<AnomalyAlert> alerts() {

@@ -11,8 +11,10 @@ import io.fmad.job.FmadPipeline;
 import io.fmad.job.config.ConfigLoader;
 import io.fmad.job.config.FmadConfig;
 import io.fmad.job.config.FmadOptions;
+import io.fmad.job.config.LogOptions;
 import io.fmad.job.detect.WindowAnomalyDetector;
 import io.fmad.job.ingest.DeadLetterRouter;
+import io.fmad.job.logs.LogNoveltyDetector;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -44,23 +46,27 @@ import java.util.stream.Stream;
  * Flink MiniCluster, an input stream, and the alerts printed as they arrive.
  *
  * <pre>
- * LocalRunner [--input PATH] [--value-name NAME] [--keys N] [--days N] [--seed N] [--OPTION VALUE ...]
+ * LocalRunner [--input PATH] [--value-name NAME] [--keys N] [--days N] [--logs N] [--seed N] [--OPTION VALUE ...]
  * </pre>
  *
  * <p>Without {@code --input}, the input is {@link MetricGenerator}'s demo stream plus a few invalid
- * records that go to the dead-letter topic. With {@code --input}, it is the NAB-format CSV files
- * under PATH (one key per file), merged in event-time order. Any other option is a job option
- * (see {@link FmadOptions}). The source is bounded, so the run ends by itself with a summary.
+ * records that go to the dead-letter topic, and {@link LogDemo}'s log lines for the same hosts
+ * ({@code --logs N} per host, 0 for none). With {@code --input}, it is the NAB-format CSV files
+ * under PATH (one key per file), merged in event-time order, and no log lines. Any other option is
+ * a job option (see {@link FmadOptions}). The sources are bounded, so the run ends by itself with a
+ * summary.
  */
 public final class LocalRunner {
 
     private static final int METRICS_PARTITIONS = 2;
     private static final int DEFAULT_PARALLELISM = 2;
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(2);
+    private static final int DEFAULT_LOG_LINES = 4_000;
+    private static final int MAX_COUNT = 100_000;
 
     private final PrintStream out;
 
-    private LocalRunner(PrintStream out) {
+    LocalRunner(PrintStream out) {
         this.out = out;
     }
 
@@ -81,6 +87,10 @@ public final class LocalRunner {
         String valueName = NabCsvReader.DEFAULT_VALUE_NAME;
         int keys = 6;
         int days = 7;
+        /** Log lines per host, or 0 when the run generates no logs. */
+        int logLines = DEFAULT_LOG_LINES;
+        /** Whether --logs was given. With --input, only --logs 0 is valid. */
+        boolean logLinesGiven;
         long seed = 42;
         final Map<String, String> jobSettings = new LinkedHashMap<>();
     }
@@ -88,8 +98,11 @@ public final class LocalRunner {
     int run(String[] args) throws Exception {
         if (List.of(args).contains("--help")) {
             out.println(
-                    "Usage: demo.sh [--input PATH] [--value-name NAME] [--keys N] [--days N] [--seed N]"
-                            + " [--OPTION VALUE ...]\n\nJob options:\n"
+                    "Usage: demo.sh [--input PATH] [--value-name NAME] [--keys N] [--days N] [--logs N] [--seed N]"
+                            + " [--OPTION VALUE ...]\n\n"
+                            + "  --logs N   log lines per generated host, one per second, with one injected anomaly"
+                            + " per host (default " + DEFAULT_LOG_LINES + "; 0 turns logs off; not with --input)\n"
+                            + "\nJob options:\n"
                             + ConfigLoader.describeOptions());
             return 0;
         }
@@ -108,8 +121,14 @@ public final class LocalRunner {
             broker.createTopic(config.metricsTopic, METRICS_PARTITIONS);
             broker.createTopic(config.alertsTopic, METRICS_PARTITIONS);
             broker.createTopic(config.deadLettersTopic, 1);
-            out.printf("Kafka broker on %s; topics %s, %s, %s%n", broker.bootstrapServers(),
-                    config.metricsTopic, config.alertsTopic, config.deadLettersTopic);
+            if (config.logs.enabled()) {
+                broker.createTopic(config.logs.logsTopic, LogDemo.PARTITIONS);
+                out.printf("Kafka broker on %s; topics %s, %s, %s, %s%n", broker.bootstrapServers(),
+                        config.metricsTopic, config.logs.logsTopic, config.alertsTopic, config.deadLettersTopic);
+            } else {
+                out.printf("Kafka broker on %s; topics %s, %s, %s%n", broker.bootstrapServers(),
+                        config.metricsTopic, config.alertsTopic, config.deadLettersTopic);
+            }
 
             long produced = produceInput(options, input, config);
             FmadPipeline.validate(config);
@@ -124,9 +143,15 @@ public final class LocalRunner {
                 printer.finish(DRAIN_TIMEOUT);
 
                 long deadLetters = countRecords(broker.bootstrapServers(), config.deadLettersTopic);
-                printSummary(result, produced, printer, deadLetters, startNanos);
+                Map<Boolean, List<AnomalyAlert>> byBranch = printer.alerts().stream()
+                        .collect(Collectors.partitioningBy(alert -> LogNoveltyDetector.NAME.equals(alert.getDetector())));
+                List<AnomalyAlert> metricAlerts = byBranch.get(false);
+                printSummary(result, produced, printer, metricAlerts, deadLetters, startNanos);
                 if (options.input == null) {
-                    printDetections(printer.alerts(), injected);
+                    printDetections(metricAlerts, injected);
+                }
+                if (logDemo != null) {
+                    logDemo.printSummary(out, result, byBranch.get(true), config.logs.warmUp);
                 }
             }
         } finally {
@@ -188,6 +213,11 @@ public final class LocalRunner {
                     options.days = parsePositive(argument, require(argument, value));
                     i++;
                     break;
+                case "--logs":
+                    options.logLines = parseCount(argument, require(argument, value), 0);
+                    options.logLinesGiven = true;
+                    i++;
+                    break;
                 case "--seed":
                     options.seed = parseLong(argument, require(argument, value));
                     i++;
@@ -201,6 +231,13 @@ public final class LocalRunner {
             throw new IllegalArgumentException(
                     "Invalid value '" + options.input + "' for --input: no such file or directory");
         }
+        if (options.input != null) {
+            if (options.logLinesGiven && options.logLines > 0) {
+                throw new IllegalArgumentException("Invalid value '" + options.logLines + "' for --logs: log lines are"
+                        + " generated only for the generated hosts, not with --input; remove --logs or --input");
+            }
+            options.logLines = 0;
+        }
         return options;
     }
 
@@ -212,10 +249,15 @@ public final class LocalRunner {
     }
 
     private static int parsePositive(String option, String value) {
+        return parseCount(option, value, 1);
+    }
+
+    /** Parses an integer from {@code min} to {@value #MAX_COUNT}. */
+    private static int parseCount(String option, String value, int min) {
         long parsed = parseLong(option, value);
-        if (parsed < 1 || parsed > 100_000) {
+        if (parsed < min || parsed > MAX_COUNT) {
             throw new IllegalArgumentException(
-                    "Invalid value '" + value + "' for " + option + ": expected an integer from 1 to 100000");
+                    "Invalid value '" + value + "' for " + option + ": expected an integer from " + min + " to " + MAX_COUNT);
         }
         return (int) parsed;
     }
@@ -240,6 +282,9 @@ public final class LocalRunner {
         settings.put(FmadOptions.CHECKPOINT_TIMEOUT.key(), "1 min");
         settings.put(FmadOptions.GROUP_ID.key(), "fmad-local");
         settings.put(FmadOptions.JOB_NAME.key(), "fmad-local");
+        if (options.logLines > 0) {
+            settings.put(LogOptions.LOGS_TOPIC.key(), LocalKafka.LOGS_TOPIC);
+        }
         settings.putAll(options.jobSettings);
         return FmadConfig.from(settings);
     }
@@ -249,6 +294,9 @@ public final class LocalRunner {
 
     /** Keys of the replayed files, so that keys without alerts show in the summary too. */
     private List<String> inputKeys = List.of();
+
+    /** Log lines of this run and their injected anomalies, or null when the run generates no logs. */
+    private LogDemo logDemo;
 
     private long produceInput(RunnerOptions options, NabCsvReader.ReadResult read, FmadConfig config)
             throws Exception {
@@ -274,6 +322,10 @@ public final class LocalRunner {
             for (MetricGenerator.InjectedAnomaly anomaly : stream.anomalies()) {
                 out.printf("  %-8s %-11s %-12s %s to %s%n", anomaly.key(), anomaly.valueName(), anomaly.kind(),
                         anomaly.start(), anomaly.end());
+            }
+            if (options.logLines > 0) {
+                logDemo = new LogDemo(options.keys, options.logLines, options.seed);
+                logDemo.produce(producer, config.logs.logsTopic, start.plus(Duration.ofDays(options.days)), out);
             }
             return sent + invalid;
         }
@@ -320,15 +372,15 @@ public final class LocalRunner {
         }
     }
 
-    private void printSummary(
-            JobExecutionResult result, long produced, AlertPrinter printer, long deadLetters, long startNanos) {
+    private void printSummary(JobExecutionResult result, long produced, AlertPrinter printer,
+            List<AnomalyAlert> metricAlerts, long deadLetters, long startNanos) {
         long eventsIn = longAccumulator(result, DeadLetterRouter.EVENTS_ACCUMULATOR);
         long alertsEmitted = longAccumulator(result, WindowAnomalyDetector.ALERTS_ACCUMULATOR);
         long jobMillis = result.getNetRuntime();
         double elapsedSeconds = (System.nanoTime() - startNanos) / 1e9;
         Map<String, Integer> perKey = new TreeMap<>();
         inputKeys.forEach(key -> perKey.put(key, 0));
-        perKey.putAll(printer.alertsPerKey());
+        metricAlerts.forEach(alert -> perKey.merge(alert.getKey(), 1, Integer::sum));
         int alertsRead = perKey.values().stream().mapToInt(Integer::intValue).sum();
 
         out.println();
@@ -391,7 +443,7 @@ public final class LocalRunner {
         return "detected " + afterStart + " min after its start";
     }
 
-    private static long longAccumulator(JobExecutionResult result, String name) {
+    static long longAccumulator(JobExecutionResult result, String name) {
         Object value = result.getAllAccumulatorResults().get(name);
         return value instanceof Number ? ((Number) value).longValue() : 0L;
     }

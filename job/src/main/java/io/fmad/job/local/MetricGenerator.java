@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
@@ -58,6 +59,11 @@ public final class MetricGenerator {
         this.seed = seed;
     }
 
+    /** Returns the key of host {@code index}, counted from 0, such as {@code host-01} for 0. */
+    public static String hostKey(int index) {
+        return String.format(Locale.ROOT, "host-%02d", index + 1);
+    }
+
     /** Generates the stream starting at {@code start}, which is rounded down to the minute. */
     public GeneratedStream generate(Instant start) {
         Random random = new Random(seed);
@@ -68,7 +74,7 @@ public final class MetricGenerator {
         AnomalyKind[] kinds = AnomalyKind.values();
 
         for (int k = 0; k < keys; k++) {
-            String key = String.format("host-%02d", k + 1);
+            String key = hostKey(k);
             double cpuLevel = 30 + 20 * random.nextDouble();
             double latencyLevel = 80 + 60 * random.nextDouble();
             double phase = random.nextDouble() * 2 * Math.PI / 8;
