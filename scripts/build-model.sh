@@ -1,28 +1,32 @@
 #!/usr/bin/env bash
 # Rebuilds a shipped time-series encoder from scratch: generates its synthetic corpus, trains it
 # with TensorFlow Java and exports the SavedModel plus model.properties to
-# models/src/main/resources/io/fmad/models/<model>/1/.
+# models/src/main/resources/io/fmad/models/<model>/<version>/.
 #
 # Models:
-#   fmad-ts-ae  the default encoder, a dense denoising autoencoder (io.fmad.modelbuilder.ModelBuilder)
-#   fmad-ts-fm  the foundation encoder: patch MLP trained on masked reconstruction and
-#               forecasting, which also writes golden-outputs.properties
-#               (io.fmad.modelbuilder.FoundationModelBuilder)
+#   fmad-ts-ae    the default encoder, a dense denoising autoencoder
+#                 (io.fmad.modelbuilder.ModelBuilder); version 1 only
+#   fmad-ts-fm    the foundation encoder: patch MLP trained on masked reconstruction and
+#                 forecasting, which also writes golden-outputs.properties
+#                 (io.fmad.modelbuilder.FoundationModelBuilder). Version 1 divides each window
+#                 by its own standard deviation; version 2 patches the key-normalized input.
 #
 # Usage, from any directory:
-#   scripts/build-model.sh                          # fmad-ts-ae, seed 42, the shipped model
-#   scripts/build-model.sh --model fmad-ts-fm       # fmad-ts-fm, seed 42, the shipped model
-#   FMAD_MODEL_SEED=7 scripts/build-model.sh        # another seed
-#   scripts/build-model.sh --output /tmp/ae/1       # extra options go to the builder, and a
-#                                                   # later --output replaces the default one
-# --model must come first. Other options: --series, --heldout-series, --epochs, --batch-size,
-# and --windows-per-series (fmad-ts-ae) or --samples-per-series (fmad-ts-fm); see the Javadoc
-# of the builder class.
+#   scripts/build-model.sh                                  # fmad-ts-ae, seed 42
+#   scripts/build-model.sh --model fmad-ts-fm               # fmad-ts-fm version 1, seed 42
+#   scripts/build-model.sh --model fmad-ts-fm --version 2   # fmad-ts-fm version 2, seed 42
+#   FMAD_MODEL_SEED=7 scripts/build-model.sh                # another seed
+#   scripts/build-model.sh --output /tmp/ae/1               # extra options go to the builder,
+#                                                           # and a later --output replaces the
+#                                                           # default one
+# --model must come first, then --version (default 1). Other options: --series,
+# --heldout-series, --epochs, --batch-size, and --windows-per-series (fmad-ts-ae) or
+# --samples-per-series (fmad-ts-fm); see the Javadoc of the builder class.
 #
 # fmad-ts-ae takes about 2.5 minutes on 2 cores, of which about 110 s is training. Its corpus
 # takes about 200 MB of heap (756,000 windows of 64 float values).
-# fmad-ts-fm takes about 5 minutes on 2 cores, most of it training. Its corpus takes about
-# 110 MB of heap (384,000 samples of 72 float values).
+# fmad-ts-fm takes about 5 minutes on 2 cores for either version, most of it training. Its
+# corpus takes about 110 MB of heap (384,000 samples of 72 float values).
 # The same seed gives the same saved_model.pb. For fmad-ts-ae it also gives the same held-out
 # MSE, and the variables were bitwise identical in 4 of 5 runs on one machine (the other
 # differed by up to 2e-4 per weight). For fmad-ts-fm the weights differ slightly between runs,
@@ -43,21 +47,40 @@ if [[ "${1:-}" == "--model" ]]; then
   model="$2"
   shift 2
 fi
-reference_option=""
-case "${model}" in
-  fmad-ts-ae) main_class="io.fmad.modelbuilder.ModelBuilder" ;;
-  fmad-ts-fm)
+version="1"
+if [[ "${1:-}" == "--version" ]]; then
+  if [[ $# -lt 2 ]]; then
+    echo "Missing value for --version; expected 1, or 2 for fmad-ts-fm" >&2
+    exit 2
+  fi
+  version="$2"
+  shift 2
+fi
+models_dir="models/src/main/resources/io/fmad/models"
+model_options=""
+case "${model}/${version}" in
+  fmad-ts-ae/1) main_class="io.fmad.modelbuilder.ModelBuilder" ;;
+  fmad-ts-fm/1)
     main_class="io.fmad.modelbuilder.FoundationModelBuilder"
-    # Records the default encoder's error on the same held-out windows in the model card.
-    reference_option="--reference-model models/src/main/resources/io/fmad/models/fmad-ts-ae/1"
+    # Records the default encoder's errors on the same held-out windows in the model card.
+    model_options="--window-normalization instance"
+    model_options+=" --reference-model ${models_dir}/fmad-ts-ae/1"
+    ;;
+  fmad-ts-fm/2)
+    main_class="io.fmad.modelbuilder.FoundationModelBuilder"
+    # Records the errors of fmad-ts-ae and of fmad-ts-fm version 1 on the same held-out windows.
+    model_options="--window-normalization none"
+    model_options+=" --reference-model ${models_dir}/fmad-ts-ae/1"
+    model_options+=" --reference-model ${models_dir}/fmad-ts-fm/1"
     ;;
   *)
-    echo "Unknown model '${model}'; expected fmad-ts-ae or fmad-ts-fm" >&2
+    echo "Unknown model '${model}' version '${version}'; expected fmad-ts-ae (version 1) or" \
+      "fmad-ts-fm (version 1 or 2)" >&2
     exit 2
     ;;
 esac
 
-output="models/src/main/resources/io/fmad/models/${model}/1"
+output="${models_dir}/${model}/${version}"
 seed="${FMAD_MODEL_SEED:-42}"
 
 # Hides TensorFlow's native INFO lines (CPU feature notes). Warnings still show.
@@ -69,4 +92,4 @@ export TF_ENABLE_ONEDNN_OPTS=0
 
 mvn -B -q -f model-builder/pom.xml compile exec:java \
   -Dmodel.builder.mainClass="${main_class}" \
-  -Dexec.args="--output ${output} --seed ${seed} ${reference_option} $*"
+  -Dexec.args="--output ${output} --seed ${seed} ${model_options} $*"

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,13 +28,21 @@ import org.tensorflow.proto.framework.ConfigProto;
  * file.
  *
  * <p>Usage, from the repository root (this is what
- * {@code scripts/build-model.sh --model fmad-ts-fm} runs):
+ * {@code scripts/build-model.sh --model fmad-ts-fm --version 2} runs; version 1 takes
+ * {@code --window-normalization instance}, the default, and the fmad-ts-ae reference only):
  *
  * <pre>
  * mvn -B -q -f model-builder/pom.xml compile exec:java \
  *     -Dmodel.builder.mainClass=io.fmad.modelbuilder.FoundationModelBuilder \
- *     -Dexec.args="--output models/src/main/resources/io/fmad/models/fmad-ts-fm/1 --seed 42"
+ *     -Dexec.args="--output models/src/main/resources/io/fmad/models/fmad-ts-fm/2 --seed 42 \
+ *     --window-normalization none \
+ *     --reference-model models/src/main/resources/io/fmad/models/fmad-ts-ae/1 \
+ *     --reference-model models/src/main/resources/io/fmad/models/fmad-ts-fm/1"
  * </pre>
+ *
+ * <p>The window normalization selects the model version: {@code instance} builds version 1,
+ * which divides each window by its own standard deviation, and {@code none} builds version 2,
+ * which patches the key-normalized input as it is.
  *
  * <p>The SavedModel has tag {@code serve} and signature {@code serving_default} with input
  * {@code window} (float32 [-1, 64]) and outputs {@code embedding} (float32 [-1, 16]),
@@ -53,7 +62,6 @@ import org.tensorflow.proto.framework.ConfigProto;
 public final class FoundationModelBuilder {
 
   static final String MODEL_ID = "fmad-ts-fm";
-  static final int MODEL_VERSION = 1;
 
   private static final Logger LOG = LoggerFactory.getLogger(FoundationModelBuilder.class);
 
@@ -69,12 +77,15 @@ public final class FoundationModelBuilder {
           + " series (default 12)",
       "  --epochs N                 passes over the training samples (default 40)",
       "  --batch-size N             samples per Adam step (default 256)",
-      "  --reference-model DIR      another exported encoder whose reconstruction error on the"
-          + " held-out windows is recorded for comparison (default: none)");
+      "  --window-normalization M   instance (version 1: divide each window by its own standard"
+          + " deviation) or none (version 2: patch the key-normalized input); default instance",
+      "  --reference-model DIR      another exported encoder whose held-out errors and embedding"
+          + " noise ratio are recorded for comparison; repeat for several (default: none)");
 
   /** Parsed command line. */
   record Options(Path output, long seed, int series, int heldoutSeries, int samplesPerSeries,
-      int epochs, int batchSize, Path referenceModel) {
+      int epochs, int batchSize, PatchEncoder.WindowNormalization windowNormalization,
+      List<Path> referenceModels) {
 
     static Options parse(String[] args) {
       Path output = null;
@@ -84,7 +95,10 @@ public final class FoundationModelBuilder {
       int samplesPerSeries = 12;
       int epochs = 40;
       int batchSize = 256;
-      Path referenceModel = null;
+      PatchEncoder.WindowNormalization windowNormalization =
+          PatchEncoder.WindowNormalization.INSTANCE;
+      List<Path> referenceModels = new ArrayList<>();
+
       for (int i = 0; i < args.length; i++) {
         String option = args[i];
         if (i + 1 >= args.length) {
@@ -101,7 +115,9 @@ public final class FoundationModelBuilder {
               samplesPerSeries = ModelBuilder.Options.parsePositiveInt(option, value);
           case "--epochs" -> epochs = ModelBuilder.Options.parsePositiveInt(option, value);
           case "--batch-size" -> batchSize = ModelBuilder.Options.parsePositiveInt(option, value);
-          case "--reference-model" -> referenceModel = Paths.get(value);
+          case "--window-normalization" ->
+              windowNormalization = PatchEncoder.WindowNormalization.fromOption(value);
+          case "--reference-model" -> referenceModels.add(Paths.get(value));
           default -> throw new IllegalArgumentException("Unknown option " + option + "\n" + USAGE);
         }
       }
@@ -109,7 +125,7 @@ public final class FoundationModelBuilder {
         throw new IllegalArgumentException("Missing required option --output\n" + USAGE);
       }
       return new Options(output, seed, series, heldoutSeries, samplesPerSeries, epochs,
-          batchSize, referenceModel);
+          batchSize, windowNormalization, List.copyOf(referenceModels));
     }
   }
 
@@ -133,6 +149,12 @@ public final class FoundationModelBuilder {
   private FoundationModelBuilder() {
   }
 
+  /** Returns the command that rebuilds version {@code modelVersion}, for file headers. */
+  static String buildCommand(int modelVersion) {
+    String command = "scripts/build-model.sh --model " + MODEL_ID;
+    return modelVersion == 1 ? command : command + " --version " + modelVersion;
+  }
+
   /** Builds the model. Invalid options and failed builds throw, so Maven exits non-zero. */
   public static void main(String[] args) throws IOException {
     if (List.of(args).contains("--help")) {
@@ -150,12 +172,16 @@ public final class FoundationModelBuilder {
     long initializerSeed = seeds.nextLong();
     long batchSeed = seeds.nextLong();
     long heldoutMaskSeed = seeds.nextLong();
+    long noiseSeed = seeds.nextLong();
+    PatchEncoder.WindowNormalization normalization = options.windowNormalization();
+    int modelVersion = normalization.modelVersion();
     ConfigProto config = ConfigProto.newBuilder()
         .setIntraOpParallelismThreads(1)
         .setInterOpParallelismThreads(1)
         .build();
-    LOG.info("Building {} version {} with TensorFlow {}, seed {}, into {}", MODEL_ID,
-        MODEL_VERSION, TensorFlow.version(), options.seed(), options.output());
+    LOG.info("Building {} version {} (window normalization {}) with TensorFlow {}, seed {},"
+        + " into {}", MODEL_ID, modelVersion, normalization.optionValue(), TensorFlow.version(),
+        options.seed(), options.output());
     if (!"0".equals(System.getenv("TF_ENABLE_ONEDNN_OPTS"))) {
       LOG.warn("TF_ENABLE_ONEDNN_OPTS is not 0, so TensorFlow uses oneDNN kernels and the"
           + " weights may differ slightly between runs with the same seed; run"
@@ -181,18 +207,19 @@ public final class FoundationModelBuilder {
         format(baselines.forecastLastValue()), format(baselines.forecastWindowMean()),
         format(baselines.forecastSeasonalNaive()));
 
-    Map<String, String> reference = new LinkedHashMap<>();
-    if (options.referenceModel() != null) {
-      String referenceId = ReferenceModel.id(options.referenceModel());
-      double referenceMse =
-          ReferenceModel.reconstructionMse(options.referenceModel(), config, heldout);
-      LOG.info("Held-out reconstruction MSE of reference model {} from {}: {}", referenceId,
-          options.referenceModel(), format(referenceMse));
-      reference.put("heldout." + referenceId + ".reconstruction.mse", format(referenceMse));
+    Map<String, SavedModelEvaluation.Evaluation> references = new LinkedHashMap<>();
+    for (Path referenceModel : options.referenceModels()) {
+      String name = SavedModelEvaluation.id(referenceModel) + "."
+          + SavedModelEvaluation.version(referenceModel);
+      SavedModelEvaluation.Evaluation evaluation =
+          SavedModelEvaluation.evaluate(referenceModel, config, heldout, noiseSeed);
+      LOG.info("Reference model {} from {}: {}", name, referenceModel, summary(evaluation));
+      references.put(name, evaluation);
     }
 
     Path workDir = Files.createTempDirectory("fmad-model-builder");
-    try (FoundationTrainer trainer = new FoundationTrainer(initializerSeed, config)) {
+    try (FoundationTrainer trainer =
+        new FoundationTrainer(initializerSeed, normalization, config)) {
       Random batchRandom = new Random(batchSeed);
       long startNanos = System.nanoTime();
       FoundationTrainer.Evaluation evaluation = null;
@@ -210,7 +237,7 @@ public final class FoundationModelBuilder {
       Files.createDirectories(workDir.resolve("checkpoint"));
       trainer.saveCheckpoint(checkpointPrefix);
       Path exportDir = workDir.resolve("saved-model");
-      FoundationExport.export(checkpointPrefix, exportDir, config);
+      FoundationExport.export(checkpointPrefix, exportDir, normalization, config);
 
       float[] goldenWindows =
           FoundationExport.goldenWindows(heldout, options.samplesPerSeries());
@@ -218,14 +245,16 @@ public final class FoundationModelBuilder {
       FoundationExport.Outputs golden =
           FoundationExport.verify(exportDir, config, trainer, goldenWindows, goldenRows);
       FoundationExport.writeGolden(exportDir.resolve(FoundationExport.GOLDEN_FILE),
-          goldenWindows, goldenRows, golden, TensorFlow.version());
+          goldenWindows, goldenRows, golden, modelVersion, TensorFlow.version());
 
+      SavedModelEvaluation.Evaluation exported =
+          SavedModelEvaluation.evaluate(exportDir, config, heldout, noiseSeed);
+      LOG.info("Exported model on the held-out samples: {}", summary(exported));
       Map<String, String> properties = describe(options, training, heldout, evaluation,
-          baselines, reference, trainingSeconds);
+          exported, baselines, references, trainingSeconds);
       writeProperties(exportDir.resolve("model.properties"),
-          "Model card of the time-series foundation encoder.",
-          "scripts/build-model.sh --model " + MODEL_ID, FoundationModelBuilder.class,
-          properties);
+          "Model card of the time-series foundation encoder.", buildCommand(modelVersion),
+          FoundationModelBuilder.class, properties);
       installSavedModel(exportDir, options.output());
       long sizeBytes = directorySize(options.output());
 
@@ -241,15 +270,18 @@ public final class FoundationModelBuilder {
   }
 
   /**
-   * Returns the model.properties entries in file order. {@code reference} holds the held-out
-   * errors of other models, keyed by property name.
+   * Returns the model.properties entries in file order. {@code exported} is the exported model's
+   * evaluation through its serving signature, and {@code references} holds the evaluations of
+   * other models, keyed by {@code id.version}.
    */
   private static Map<String, String> describe(Options options, ForecastCorpus training,
-      ForecastCorpus heldout, FoundationTrainer.Evaluation evaluation, Baselines baselines,
-      Map<String, String> reference, double trainingSeconds) {
+      ForecastCorpus heldout, FoundationTrainer.Evaluation evaluation,
+      SavedModelEvaluation.Evaluation exported, Baselines baselines,
+      Map<String, SavedModelEvaluation.Evaluation> references, double trainingSeconds) {
+    PatchEncoder.WindowNormalization normalization = options.windowNormalization();
     Map<String, String> properties = new LinkedHashMap<>();
     properties.put("id", MODEL_ID);
-    properties.put("version", Integer.toString(MODEL_VERSION));
+    properties.put("version", Integer.toString(normalization.modelVersion()));
     properties.put("engine", "TensorFlow");
     properties.put("engine.version", TensorFlow.version());
     properties.put("tags", SavedModelExport.TAG);
@@ -265,8 +297,13 @@ public final class FoundationModelBuilder {
     properties.put("output.forecast.name", PatchEncoder.FORECAST_NAME);
     properties.put("output.forecast.length", Integer.toString(PatchEncoder.HORIZON));
     properties.put("normalization", ModelBuilder.NORMALIZATION);
-    properties.put("instance.normalization", "in-graph: window mean, window standard deviation"
-        + " floored at " + PatchEncoder.SCALE_FLOOR + "; outputs returned in the input's scale");
+    properties.put("instance.normalization", switch (normalization) {
+      case INSTANCE -> "in-graph: window mean, window standard deviation floored at "
+          + PatchEncoder.SCALE_FLOOR + "; outputs returned in the input's scale";
+      case NONE -> "none: patches take the key-normalized input; the window mean and the log"
+          + " of the window standard deviation floored at " + PatchEncoder.SCALE_FLOOR
+          + " are extra encoder inputs; outputs in the input's scale";
+    });
     properties.put("architecture", architecture());
     properties.put("parameters", Long.toString(PatchEncoder.parameterCount()));
     properties.put("parameters.training.only",
@@ -291,9 +328,11 @@ public final class FoundationModelBuilder {
     properties.put("training.seconds", format(trainingSeconds));
     properties.put("heldout.series", Integer.toString(heldout.seriesCount()));
     properties.put("heldout.samples", Integer.toString(heldout.sampleCount()));
+
     properties.put("heldout.reconstruction.mse", format(evaluation.reconstructionMse()));
     properties.put("heldout.window.mean.mse", format(baselines.windowMean()));
-    properties.putAll(reference);
+    references.forEach((name, reference) -> properties.put(
+        "heldout." + name + ".reconstruction.mse", format(reference.reconstructionMse())));
     properties.put("heldout.masked.reconstruction.mse",
         format(evaluation.maskedReconstructionMse()));
     properties.put("heldout.masked.visible.mean.mse", format(baselines.maskedVisibleMean()));
@@ -304,8 +343,37 @@ public final class FoundationModelBuilder {
     properties.put("heldout.forecast.window.mean.mse", format(baselines.forecastWindowMean()));
     properties.put("heldout.forecast.seasonal.naive.mse",
         format(baselines.forecastSeasonalNaive()));
+    references.forEach((name, reference) -> {
+      if (!Double.isNaN(reference.forecastMse())) {
+        properties.put("heldout." + name + ".forecast.mse", format(reference.forecastMse()));
+      }
+    });
+
+    properties.put("heldout.embedding.noise.stddev",
+        Float.toString(SavedModelEvaluation.NOISE_STD_DEV));
+    properties.put("heldout.quiet.window.stddev.below",
+        Double.toString(SavedModelEvaluation.QUIET_STD_DEV));
+    properties.put("heldout.quiet.windows", Integer.toString(exported.quietWindows()));
+    properties.put("heldout.embedding.noise.ratio", format(exported.embeddingNoiseRatio()));
+    properties.put("heldout.quiet.embedding.noise.ratio",
+        format(exported.quietEmbeddingNoiseRatio()));
+    references.forEach((name, reference) -> {
+      properties.put("heldout." + name + ".embedding.noise.ratio",
+          format(reference.embeddingNoiseRatio()));
+      properties.put("heldout." + name + ".quiet.embedding.noise.ratio",
+          format(reference.quietEmbeddingNoiseRatio()));
+    });
     properties.put("golden.file", FoundationExport.GOLDEN_FILE);
     return properties;
+  }
+
+  /** Formats an evaluation for the log. */
+  private static String summary(SavedModelEvaluation.Evaluation evaluation) {
+    return "reconstruction MSE " + format(evaluation.reconstructionMse()) + ", forecast MSE "
+        + (Double.isNaN(evaluation.forecastMse()) ? "none" : format(evaluation.forecastMse()))
+        + ", embedding noise ratio " + format(evaluation.embeddingNoiseRatio()) + ", on "
+        + evaluation.quietWindows() + " quiet windows "
+        + format(evaluation.quietEmbeddingNoiseRatio());
   }
 
   private static String architecture() {

@@ -20,9 +20,10 @@ import org.tensorflow.types.TInt32;
  *
  * <p>The loss is the mean squared error of the whole reconstructed window (masked and visible
  * patches) plus that of the 8-point forecast, both on the input's scale, which is the scale of
- * the reconstruction error that the job scores. The model normalizes each window internally, so
- * only the loss weighting depends on the window's spread. A loss on the instance-normalized
- * scale was tried and gave a higher held-out reconstruction error on the input's scale.
+ * the reconstruction error that the job scores. With instance normalization the model
+ * normalizes each window internally, so only the loss weighting depends on the window's spread.
+ * A loss on the instance-normalized scale was tried and gave a higher held-out reconstruction
+ * error on the input's scale.
  *
  * <p>With probability {@link #MASK_PROBABILITY} a training window gets 2 or 3 of its 8 patches
  * masked (25 or 37.5 %), otherwise none, so the model also trains on the unmasked windows it gets
@@ -52,10 +53,11 @@ final class FoundationTrainer implements AutoCloseable {
   private final Operand<TFloat32> loss;
   private final Op minimize;
 
-  FoundationTrainer(long seed, ConfigProto config) {
+  FoundationTrainer(long seed, PatchEncoder.WindowNormalization normalization,
+      ConfigProto config) {
     graph = new Graph();
     Ops tf = Ops.create(graph);
-    endpoints = PatchEncoder.buildForTraining(tf, seed);
+    endpoints = PatchEncoder.buildForTraining(tf, seed, normalization);
     forecastTarget = tf.withName("forecast_target").placeholder(TFloat32.class,
         Placeholder.shape(Shape.of(Shape.UNKNOWN_SIZE, PatchEncoder.HORIZON)));
 

@@ -14,23 +14,26 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * Graph of the time-series foundation encoder: an MLP over patches with instance normalization,
- * a 16-value embedding, a reconstruction of the window and a forecast of the next 8 points.
+ * Graph of the time-series foundation encoder: an MLP over patches, a 16-value embedding, a
+ * reconstruction of the window and a forecast of the next 8 points.
  *
  * <p>Forward pass, for a window of 64 values:
  *
  * <ol>
- *   <li>Instance normalization: subtract the window mean and divide by the window standard
- *       deviation, floored at {@link #SCALE_FLOOR} so that a nearly flat window is not blown up.
+ *   <li>Window statistics: the window mean and standard deviation, the deviation floored at
+ *       {@link #SCALE_FLOOR}. With {@link WindowNormalization#INSTANCE} the window is centred on
+ *       the mean and divided by the floored deviation. With {@link WindowNormalization#NONE} the
+ *       patches keep the key-normalized input values.
  *   <li>Patching: 8 patches of 8 values, each projected by one shared matrix to
  *       {@value #PATCH_DIM} values, plus a learned vector per patch position, then ELU.
- *   <li>Encoder: the concatenated patch vectors, the window mean and the log of the scale go
- *       through a dense ELU layer of {@value #HIDDEN} units and a linear layer to the embedding.
- *       The level and scale are inputs so that windows of the same shape at different levels
- *       get different embeddings.
+ *   <li>Encoder: the concatenated patch vectors, the window mean and the log of the floored
+ *       deviation go through a dense ELU layer of {@value #HIDDEN} units and a linear layer to the
+ *       embedding. With instance normalization the level and scale are inputs so that windows of
+ *       the same shape at different levels get different embeddings.
  *   <li>Decoder: two dense ELU layers of {@value #HIDDEN} units, then linear heads for the
- *       normalized reconstruction and forecast, which are mapped back to the input's scale by
- *       multiplying by the scale and adding the mean.
+ *       reconstruction and forecast. With instance normalization the heads predict normalized
+ *       values, which are multiplied by the floored deviation and shifted by the mean. Without
+ *       it the heads predict the input's scale directly.
  * </ol>
  *
  * <p>The training graph takes a patch mask as a second input. Masked patches are left out of the
@@ -63,6 +66,49 @@ final class PatchEncoder {
   static final String RECONSTRUCTION_NAME = "reconstruction";
   /** Signature and operation name of the forecast batch, float32 [-1, 8]. */
   static final String FORECAST_NAME = "forecast";
+
+  /** Scaling that the graph applies to a window before patching it. */
+  enum WindowNormalization {
+    /**
+     * Centres each window on its own mean and divides it by its own standard deviation, floored
+     * at {@link #SCALE_FLOOR}, and maps the outputs back to the input's scale. Version 1.
+     */
+    INSTANCE("instance", 1),
+    /**
+     * Patches the key-normalized input as it is, so that the noise of a nearly flat window stays
+     * as small in the embedding's input as it is in the window. Version 2.
+     */
+    NONE("none", 2);
+
+    private final String optionValue;
+    private final int modelVersion;
+
+    WindowNormalization(String optionValue, int modelVersion) {
+      this.optionValue = optionValue;
+      this.modelVersion = modelVersion;
+    }
+
+    /** Returns the value of the builder's {@code --window-normalization} option. */
+    String optionValue() {
+      return optionValue;
+    }
+
+    /** Returns the version of fmad-ts-fm that this normalization ships as. */
+    int modelVersion() {
+      return modelVersion;
+    }
+
+    /** Returns the constant whose {@link #optionValue()} is {@code value}. */
+    static WindowNormalization fromOption(String value) {
+      for (WindowNormalization normalization : values()) {
+        if (normalization.optionValue.equals(value)) {
+          return normalization;
+        }
+      }
+      throw new IllegalArgumentException("Invalid value '" + value
+          + "' for --window-normalization; expected none or instance");
+    }
+  }
 
   /** Fully connected layer, followed by ELU unless {@code elu} is false. */
   record Layer(String name, int inputs, int outputs, boolean elu) {
@@ -124,7 +170,7 @@ final class PatchEncoder {
    * Builds the training graph, with a mask input, Glorot (truncated normal) kernels and zero
    * biases, position vectors and mask token. Kernel {@code i} draws with seed {@code seed + i}.
    */
-  static Endpoints buildForTraining(Ops tf, long seed) {
+  static Endpoints buildForTraining(Ops tf, long seed, WindowNormalization normalization) {
     Placeholder<TFloat32> mask = tf.withName("patch_mask").placeholder(TFloat32.class,
         Placeholder.shape(Shape.of(Shape.UNKNOWN_SIZE, PATCH_COUNT)));
     return build(tf, new VariableFactory() {
@@ -147,14 +193,15 @@ final class PatchEncoder {
         Ops init = tf.withInitScope();
         return tf.withName(name).variable(init.zeros(init.constant(shape), TFloat32.class));
       }
-    }, mask);
+    }, mask, normalization);
   }
 
   /**
    * Builds the serving graph, without mask input, with uninitialized variables. The caller must
-   * restore them from a checkpoint of a graph built by {@link #buildForTraining}.
+   * restore them from a checkpoint of a graph built by {@link #buildForTraining} with the same
+   * {@code normalization}.
    */
-  static Endpoints buildForRestore(Ops tf) {
+  static Endpoints buildForRestore(Ops tf, WindowNormalization normalization) {
     return build(tf, new VariableFactory() {
       @Override
       public Variable<TFloat32> kernel(String name, int inputs, int outputs) {
@@ -165,7 +212,7 @@ final class PatchEncoder {
       public Variable<TFloat32> zeros(String name, Shape shape) {
         return tf.withName(name).variable(shape, TFloat32.class);
       }
-    }, null);
+    }, null, normalization);
   }
 
   /**
@@ -179,13 +226,14 @@ final class PatchEncoder {
     Variable<TFloat32> zeros(String name, Shape shape);
   }
 
-  private static Endpoints build(Ops tf, VariableFactory variables, Placeholder<TFloat32> mask) {
+  private static Endpoints build(Ops tf, VariableFactory variables, Placeholder<TFloat32> mask,
+      WindowNormalization normalization) {
     Placeholder<TFloat32> window = tf.withName(INPUT_NAME).placeholder(TFloat32.class,
         Placeholder.shape(Shape.of(Shape.UNKNOWN_SIZE, WINDOW_LENGTH)));
     Operand<TFloat32> oneScalar = tf.constant(1f);
     Operand<TInt32> rowAxis = tf.constant(new int[] {1});
 
-    // Instance normalization over the visible points: all points in the serving graph.
+    // Window statistics over the visible points: all points in the serving graph.
     Operand<TFloat32> mean;
     Operand<TFloat32> centered;
     Operand<TFloat32> variance;
@@ -213,7 +261,8 @@ final class PatchEncoder {
     // constant window.
     Operand<TFloat32> scale =
         tf.math.sqrt(tf.math.maximum(variance, tf.constant(SCALE_FLOOR * SCALE_FLOOR)));
-    Operand<TFloat32> normalized = tf.math.div(centered, scale);
+    boolean instance = normalization == WindowNormalization.INSTANCE;
+    Operand<TFloat32> normalized = instance ? tf.math.div(centered, scale) : window;
     if (visiblePoints != null) {
       normalized = tf.math.mul(normalized, visiblePoints);
     }
@@ -248,13 +297,18 @@ final class PatchEncoder {
     for (Layer layer : DECODER) {
       hidden = dense(tf, variables, layer, hidden);
     }
-    Operand<TFloat32> normalizedReconstruction =
-        dense(tf, variables, RECONSTRUCTION_HEAD, hidden);
-    Operand<TFloat32> normalizedForecast = dense(tf, variables, FORECAST_HEAD, hidden);
-    Operand<TFloat32> reconstruction = tf.withName(RECONSTRUCTION_NAME)
-        .math.add(tf.math.mul(normalizedReconstruction, scale), mean);
-    Operand<TFloat32> forecast = tf.withName(FORECAST_NAME)
-        .math.add(tf.math.mul(normalizedForecast, scale), mean);
+    Operand<TFloat32> reconstructionHead = dense(tf, variables, RECONSTRUCTION_HEAD, hidden);
+    Operand<TFloat32> forecastHead = dense(tf, variables, FORECAST_HEAD, hidden);
+    Operand<TFloat32> reconstruction;
+    Operand<TFloat32> forecast;
+    if (instance) {
+      reconstruction = tf.withName(RECONSTRUCTION_NAME)
+          .math.add(tf.math.mul(reconstructionHead, scale), mean);
+      forecast = tf.withName(FORECAST_NAME).math.add(tf.math.mul(forecastHead, scale), mean);
+    } else {
+      reconstruction = tf.withName(RECONSTRUCTION_NAME).identity(reconstructionHead);
+      forecast = tf.withName(FORECAST_NAME).identity(forecastHead);
+    }
     return new Endpoints(window, mask, embedding, reconstruction, forecast);
   }
 

@@ -45,6 +45,62 @@ class FoundationModelBuilderTest {
   }
 
   @Test
+  void build_noNormalizationWritesVersion2(@TempDir Path directory) throws IOException {
+    Path reference = directory.resolve("fmad-ts-fm").resolve("1");
+    FoundationModelBuilder.build(FoundationModelBuilder.Options.parse(new String[] {
+        "--output", reference.toString(), "--series", "40", "--heldout-series", "4",
+        "--samples-per-series", "2", "--epochs", "1", "--batch-size", "16"}));
+    Path output = directory.resolve("fmad-ts-fm").resolve("2");
+    FoundationModelBuilder.Options options = FoundationModelBuilder.Options.parse(new String[] {
+        "--output", output.toString(), "--series", "40", "--heldout-series", "4",
+        "--samples-per-series", "2", "--epochs", "1", "--batch-size", "16",
+        "--window-normalization", "none", "--reference-model", reference.toString()});
+
+    FoundationModelBuilder.build(options);
+
+    Properties card = load(output.resolve("model.properties"));
+    assertThat(card.getProperty("version")).isEqualTo("2");
+    assertThat(card.getProperty("instance.normalization")).startsWith("none:");
+    assertThat(card.getProperty("parameters"))
+        .isEqualTo(Long.toString(PatchEncoder.parameterCount()));
+    assertThat(card.getProperty("heldout.fmad-ts-fm.1.reconstruction.mse")).isNotBlank();
+    assertThat(card.getProperty("heldout.fmad-ts-fm.1.forecast.mse")).isNotBlank();
+    assertThat(card.getProperty("heldout.fmad-ts-fm.1.embedding.noise.ratio")).isNotBlank();
+    assertThat(card.getProperty("heldout.embedding.noise.ratio")).isNotBlank();
+    String golden = Files.readString(output.resolve(FoundationExport.GOLDEN_FILE),
+        StandardCharsets.ISO_8859_1);
+    assertThat(golden).startsWith("# Golden outputs of fmad-ts-fm version 2,");
+    assertThat(golden).contains("scripts/build-model.sh --model fmad-ts-fm --version 2;");
+  }
+
+  @Test
+  void parse_defaultsToInstanceNormalization() {
+    FoundationModelBuilder.Options options =
+        FoundationModelBuilder.Options.parse(new String[] {"--output", "x"});
+
+    assertThat(options.windowNormalization())
+        .isEqualTo(PatchEncoder.WindowNormalization.INSTANCE);
+    assertThat(options.windowNormalization().modelVersion()).isEqualTo(1);
+    assertThat(options.referenceModels()).isEmpty();
+  }
+
+  @Test
+  void parse_collectsRepeatedReferenceModels() {
+    FoundationModelBuilder.Options options = FoundationModelBuilder.Options.parse(new String[] {
+        "--output", "x", "--reference-model", "a", "--reference-model", "b"});
+
+    assertThat(options.referenceModels()).containsExactly(Path.of("a"), Path.of("b"));
+  }
+
+  @Test
+  void parse_rejectsInvalidWindowNormalization() {
+    assertThatThrownBy(() -> FoundationModelBuilder.Options.parse(
+        new String[] {"--output", "x", "--window-normalization", "revin"}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Invalid value 'revin' for --window-normalization");
+  }
+
+  @Test
   void parse_rejectsUnknownOption() {
     assertThatThrownBy(() -> FoundationModelBuilder.Options.parse(
         new String[] {"--output", "x", "--windows-per-series", "3"}))

@@ -25,7 +25,12 @@ class EncoderThroughputTest {
     private static final long MEASURE_NANOS = 5_000_000_000L;
 
     @ParameterizedTest
-    @ValueSource(strings = {"io/fmad/models/fmad-ts-ae/1", "io/fmad/models/fmad-ts-fm/1"})
+    @ValueSource(
+            strings = {
+                "io/fmad/models/fmad-ts-ae/1",
+                "io/fmad/models/fmad-ts-fm/1",
+                "io/fmad/models/fmad-ts-fm/2"
+            })
     void encode_throughputByBatchSize(String resourceDirectory, @TempDir Path extractionRoot)
             throws Exception {
         TensorFlowTestEngine.start();

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,19 +18,14 @@ import java.nio.file.Path;
 import java.util.Properties;
 
 /**
- * Runs the shipped foundation encoder fmad-ts-fm through DJL's TensorFlow engine and compares its
- * outputs with the golden outputs that TensorFlow Java computed from the same SavedModel at
- * export. A pass means the job, which loads the model through DJL, gets the outputs the model
- * builder measured.
+ * Runs each shipped version of the foundation encoder fmad-ts-fm through DJL's TensorFlow engine
+ * and compares its outputs with the golden outputs that TensorFlow Java computed from the same
+ * SavedModel at export. A pass means the job, which loads the model through DJL, gets the outputs
+ * the model builder measured.
  */
 class FoundationModelGoldenTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(FoundationModelGoldenTest.class);
-
-    private static final ModelLocation FOUNDATION_MODEL =
-            ModelLocation.classpath("io/fmad/models/fmad-ts-fm/1");
-    private static final String GOLDEN_RESOURCE =
-            FOUNDATION_MODEL.path() + "/golden-outputs.properties";
 
     /**
      * Largest accepted difference relative to max(1, |golden value|). The golden values come from
@@ -37,10 +34,19 @@ class FoundationModelGoldenTest {
      */
     private static final double TOLERANCE = 1e-5;
 
-    @TempDir static Path extractionRoot;
+    @Nested
+    class Version1 extends GoldenChecks {
+        Version1() {
+            super("1");
+        }
+    }
 
-    private static SharedModel model;
-    private static Golden golden;
+    @Nested
+    class Version2 extends GoldenChecks {
+        Version2() {
+            super("2");
+        }
+    }
 
     /** Golden input windows and outputs, one row per window. */
     private record Golden(
@@ -81,88 +87,105 @@ class FoundationModelGoldenTest {
         }
     }
 
-    @BeforeAll
-    static void loadModel() throws Exception {
-        TensorFlowTestEngine.start();
-        golden = Golden.read(GOLDEN_RESOURCE);
-        model =
-                new SharedModelRegistry(extractionRoot)
-                        .acquire(FOUNDATION_MODEL, DeviceSelection.CPU);
-    }
+    /** Checks of one shipped version; one instance serves all of its tests. */
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    abstract static class GoldenChecks {
 
-    @AfterAll
-    static void closeModel() {
-        if (model != null) {
-            model.close();
+        private final String version;
+        private final ModelLocation location;
+
+        private SharedModel model;
+        private Golden golden;
+
+        GoldenChecks(String version) {
+            this.version = version;
+            this.location = ModelLocation.classpath("io/fmad/models/fmad-ts-fm/" + version);
         }
-    }
 
-    @Test
-    void golden_hasEightWindowsOfModelShape() {
-        ModelDescriptor descriptor = model.descriptor();
-
-        assertThat(golden.windows()).hasNumberOfRows(8);
-        for (int row = 0; row < 8; row++) {
-            assertThat(golden.windows()[row]).hasSize(descriptor.inputLength());
-            assertThat(golden.embeddings()[row]).hasSize(descriptor.embeddingDim());
-            assertThat(golden.reconstructions()[row]).hasSize(descriptor.inputLength());
-            assertThat(golden.forecasts()[row]).hasSize(descriptor.forecastLength());
+        @BeforeAll
+        void loadModel(@TempDir Path extractionRoot) throws Exception {
+            TensorFlowTestEngine.start();
+            golden = Golden.read(location.path() + "/golden-outputs.properties");
+            model = new SharedModelRegistry(extractionRoot).acquire(location, DeviceSelection.CPU);
         }
-    }
 
-    @Test
-    void encode_batchMatchesGoldenOutputs() {
-        try (WindowEncoder encoder = model.newEncoder()) {
-            EncoderOutput output = encoder.encode(golden.windows());
-
-            assertMatches(output.embeddings(), golden.embeddings(), "embedding");
-            assertMatches(output.reconstructions(), golden.reconstructions(), "reconstruction");
-            assertMatches(output.forecasts(), golden.forecasts(), "forecast");
-            LOG.info(
-                    "Largest difference to the golden outputs, relative to max(1, |golden|):"
-                            + " embedding {}, reconstruction {}, forecast {}",
-                    maxDifference(output.embeddings(), golden.embeddings()),
-                    maxDifference(output.reconstructions(), golden.reconstructions()),
-                    maxDifference(output.forecasts(), golden.forecasts()));
-        }
-    }
-
-    @Test
-    void encode_singleWindowsMatchGoldenOutputs() {
-        try (WindowEncoder encoder = model.newEncoder()) {
-            for (int row = 0; row < golden.windows().length; row++) {
-                EncoderOutput output = encoder.encode(new float[][] {golden.windows()[row]});
-
-                assertRowMatches(
-                        output.embeddings()[0], golden.embeddings()[row], "embedding", row);
-                assertRowMatches(
-                        output.reconstructions()[0],
-                        golden.reconstructions()[row],
-                        "reconstruction",
-                        row);
-                assertRowMatches(output.forecasts()[0], golden.forecasts()[row], "forecast", row);
+        @AfterAll
+        void closeModel() {
+            if (model != null) {
+                model.close();
             }
         }
-    }
 
-    @Test
-    void descriptor_declaresForecastOutput() {
-        ModelDescriptor descriptor = model.descriptor();
+        @Test
+        void golden_hasEightWindowsOfModelShape() {
+            ModelDescriptor descriptor = model.descriptor();
 
-        assertThat(descriptor.id()).isEqualTo("fmad-ts-fm");
-        assertThat(descriptor.hasReconstruction()).isTrue();
-        assertThat(descriptor.hasForecast()).isTrue();
-        assertThat(descriptor.forecastLength()).isEqualTo(8);
-    }
+            assertThat(golden.windows()).hasNumberOfRows(8);
+            for (int row = 0; row < 8; row++) {
+                assertThat(golden.windows()[row]).hasSize(descriptor.inputLength());
+                assertThat(golden.embeddings()[row]).hasSize(descriptor.embeddingDim());
+                assertThat(golden.reconstructions()[row]).hasSize(descriptor.inputLength());
+                assertThat(golden.forecasts()[row]).hasSize(descriptor.forecastLength());
+            }
+        }
 
-    @Test
-    void encode_emptyBatchReturnsEmptyForecasts() {
-        try (WindowEncoder encoder = model.newEncoder()) {
-            EncoderOutput output = encoder.encode(new float[0][]);
+        @Test
+        void encode_batchMatchesGoldenOutputs() {
+            try (WindowEncoder encoder = model.newEncoder()) {
+                EncoderOutput output = encoder.encode(golden.windows());
 
-            assertThat(output.size()).isZero();
-            assertThat(output.forecasts()).isEmpty();
-            assertThat(output.hasForecasts()).isTrue();
+                assertMatches(output.embeddings(), golden.embeddings(), "embedding");
+                assertMatches(output.reconstructions(), golden.reconstructions(), "reconstruction");
+                assertMatches(output.forecasts(), golden.forecasts(), "forecast");
+                LOG.info(
+                        "fmad-ts-fm version {}: largest difference to the golden outputs, relative"
+                                + " to max(1, |golden|): embedding {}, reconstruction {}, forecast {}",
+                        version,
+                        maxDifference(output.embeddings(), golden.embeddings()),
+                        maxDifference(output.reconstructions(), golden.reconstructions()),
+                        maxDifference(output.forecasts(), golden.forecasts()));
+            }
+        }
+
+        @Test
+        void encode_singleWindowsMatchGoldenOutputs() {
+            try (WindowEncoder encoder = model.newEncoder()) {
+                for (int row = 0; row < golden.windows().length; row++) {
+                    EncoderOutput output = encoder.encode(new float[][] {golden.windows()[row]});
+
+                    assertRowMatches(
+                            output.embeddings()[0], golden.embeddings()[row], "embedding", row);
+                    assertRowMatches(
+                            output.reconstructions()[0],
+                            golden.reconstructions()[row],
+                            "reconstruction",
+                            row);
+                    assertRowMatches(
+                            output.forecasts()[0], golden.forecasts()[row], "forecast", row);
+                }
+            }
+        }
+
+        @Test
+        void descriptor_declaresVersionAndForecast() {
+            ModelDescriptor descriptor = model.descriptor();
+
+            assertThat(descriptor.id()).isEqualTo("fmad-ts-fm");
+            assertThat(descriptor.version()).isEqualTo(version);
+            assertThat(descriptor.hasReconstruction()).isTrue();
+            assertThat(descriptor.hasForecast()).isTrue();
+            assertThat(descriptor.forecastLength()).isEqualTo(8);
+        }
+
+        @Test
+        void encode_emptyBatchReturnsEmptyForecasts() {
+            try (WindowEncoder encoder = model.newEncoder()) {
+                EncoderOutput output = encoder.encode(new float[0][]);
+
+                assertThat(output.size()).isZero();
+                assertThat(output.forecasts()).isEmpty();
+                assertThat(output.hasForecasts()).isTrue();
+            }
         }
     }
 

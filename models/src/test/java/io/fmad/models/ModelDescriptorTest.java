@@ -282,13 +282,15 @@ class ModelDescriptorTest {
                 .hasMessageContaining(keys + " are both '" + name + "'");
     }
 
-    @Test
-    void read_shippedFoundationDescriptorDeclaresForecast() throws IOException {
+    @ParameterizedTest
+    @ValueSource(strings = {"1", "2"})
+    void read_shippedFoundationDescriptorDeclaresForecast(String version) throws IOException {
         ModelDescriptor descriptor =
-                ModelDescriptor.read(ModelLocation.classpath("io/fmad/models/fmad-ts-fm/1"));
+                ModelDescriptor.read(
+                        ModelLocation.classpath("io/fmad/models/fmad-ts-fm/" + version));
 
         assertThat(descriptor.id()).isEqualTo("fmad-ts-fm");
-        assertThat(descriptor.version()).isEqualTo("1");
+        assertThat(descriptor.version()).isEqualTo(version);
         assertThat(descriptor.inputLength()).isEqualTo(64);
         assertThat(descriptor.embeddingDim()).isEqualTo(16);
         assertThat(descriptor.reconstructionOutput()).isEqualTo("reconstruction");
