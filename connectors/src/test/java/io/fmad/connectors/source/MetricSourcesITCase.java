@@ -33,6 +33,9 @@ class MetricSourcesITCase {
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER = LocalMiniCluster.extension();
 
+    // CloseableIterator.close() declares Exception, which includes InterruptedException; the test
+    // rethrows whatever it throws.
+    @SuppressWarnings("try")
     @Test
     void boundedSource_emitsValidEventsAndDeadLetters(EmbeddedKafkaBroker broker) throws Exception {
         String topic = "metrics-source";
