@@ -32,9 +32,9 @@ import java.util.Map;
  * </pre>
  *
  * <p>{@code --OPTION VALUE} pairs set the base configuration, as for {@code evaluate}; each
- * {@code --variant} overrides {@code detector.*} options on top of it. Without a variant, the base
- * configuration is scored alone. Only detector options may vary, because the others change the
- * cached encoder output.
+ * {@code --variant} overrides {@code detector.*} options on top of it. The base configuration is
+ * always scored first. Only detector options may vary, because the others change the cached encoder
+ * output.
  */
 public final class TuneCommand {
 
@@ -53,7 +53,7 @@ public final class TuneCommand {
         try {
             status = new TuneCommand(System.out, System.err).run(args);
         } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
+            System.err.println("Error: " + e.getMessage());
             status = 2;
         }
         System.exit(status);
@@ -77,9 +77,8 @@ public final class TuneCommand {
                 evaluateArgs.add(args[i]);
             }
         }
-        if (variants.isEmpty()) {
-            variants.add(Map.of());
-        }
+        // The base configuration is always scored first, so every variant has its reference.
+        variants.add(0, Map.of());
 
         EvaluateCommand.Options options = EvaluateCommand.parse(evaluateArgs.toArray(new String[0]));
         Map<String, String> base = ConfigLoader.load(options.jobArgs.toArray(new String[0]));
@@ -87,7 +86,9 @@ public final class TuneCommand {
         for (Map<String, String> variant : variants) {
             Map<String, String> settings = new LinkedHashMap<>(base);
             settings.putAll(variant);
-            configs.add(FmadConfig.from(settings));
+            FmadConfig config = FmadConfig.from(settings);
+            FmadPipeline.validateModel(config);
+            configs.add(config);
         }
 
         NabCorpus corpus = EvaluateCommand.loadCorpus(options);

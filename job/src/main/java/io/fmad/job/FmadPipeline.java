@@ -91,6 +91,15 @@ public final class FmadPipeline {
         return descriptor;
     }
 
+    /** The only input the job feeds a window encoder: one channel of a metric window. */
+    static final String SUPPORTED_INPUT_KIND = "metric-window";
+
+    /**
+     * The only normalization the window function applies: the key's baseline z-score, clipped to
+     * ±10.
+     */
+    static final String SUPPORTED_NORMALIZATION = "key-zscore-clip10";
+
     /**
      * Checks that the configured model can be read and takes windows of {@code window.size}
      * points, without starting an inference engine.
@@ -102,18 +111,26 @@ public final class FmadPipeline {
         descriptor.requireCompatible(config.windowSize);
         requireOutput(config, descriptor, DetectorSignal.RECONSTRUCTION, descriptor.hasReconstruction(), "reconstruction");
         requireOutput(config, descriptor, DetectorSignal.FORECAST, descriptor.hasForecast(), "forecast");
+        if (!SUPPORTED_NORMALIZATION.equals(descriptor.normalization())
+                || !SUPPORTED_INPUT_KIND.equals(descriptor.inputKind())) {
+            throw new IllegalArgumentException(
+                    "Invalid value '" + config.model + "' for option '" + FmadOptions.MODEL.key() + "': the model"
+                            + " declares input.kind=" + descriptor.inputKind() + " and normalization="
+                            + descriptor.normalization() + ", but the job feeds input.kind=" + SUPPORTED_INPUT_KIND
+                            + " windows with normalization=" + SUPPORTED_NORMALIZATION);
+        }
         return descriptor;
     }
 
     /**
-     * Fails when {@code detector.signals} was set to include {@code signal} but the model lacks the
-     * output it reads. The default list includes every signal and skips those the model cannot feed.
+     * Fails when {@code detector.signals} lists {@code signal} but the model lacks the output it
+     * reads. The default, {@code all}, skips the signals the model cannot feed.
      */
     private static void requireOutput(
             FmadConfig config, ModelDescriptor descriptor, DetectorSignal signal, boolean present, String output) {
         if (config.signalsConfigured && config.signals.contains(signal) && !present) {
             throw new IllegalArgumentException(
-                    "Invalid value '" + config.signals + "' for option '" + FmadOptions.SIGNALS.key()
+                    "Invalid value '" + config.signalsText + "' for option '" + FmadOptions.SIGNALS.key()
                             + "': model " + descriptor.id() + " version " + descriptor.version()
                             + " has no " + output + " output; remove " + signal.configName()
                             + " or choose another " + FmadOptions.MODEL.key());

@@ -58,7 +58,9 @@ public final class FmadConfig implements Serializable {
     public final Duration batchMaxWait;
 
     public final Set<DetectorSignal> signals;
-    /** Whether {@code detector.signals} was set, rather than left at its default. */
+    /** {@code detector.signals} as written, for messages. */
+    public final String signalsText;
+    /** Whether {@code detector.signals} lists signals, rather than taking all the model can feed. */
     public final boolean signalsConfigured;
     public final double threshold;
     public final int warmUp;
@@ -111,8 +113,9 @@ public final class FmadConfig implements Serializable {
         batchSize = get(c, FmadOptions.BATCH_SIZE);
         batchMaxWait = get(c, FmadOptions.BATCH_MAX_WAIT);
 
-        signals = parseSignals(get(c, FmadOptions.SIGNALS));
-        signalsConfigured = c.contains(FmadOptions.SIGNALS);
+        signalsText = get(c, FmadOptions.SIGNALS);
+        signals = parseSignals(signalsText);
+        signalsConfigured = !signalsText.trim().equalsIgnoreCase(DetectorSignal.ALL);
         threshold = get(c, FmadOptions.THRESHOLD);
         warmUp = get(c, FmadOptions.WARM_UP);
         scoreSpan = get(c, FmadOptions.SCORE_SPAN);

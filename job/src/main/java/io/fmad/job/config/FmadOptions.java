@@ -1,5 +1,7 @@
 package io.fmad.job.config;
 
+import io.fmad.job.detect.DetectorSignal;
+
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -186,14 +188,16 @@ public final class FmadOptions {
     public static final ConfigOption<String> SIGNALS =
             ConfigOptions.key("detector.signals")
                     .stringType()
-                    .defaultValue("reconstruction,forecast,seasonal,level,range")
+                    .defaultValue(DetectorSignal.ALL)
                     .withDescription(
                             "Signals the detector combines, comma-separated: reconstruction (the"
                                     + " model's reconstruction error), forecast (the error of the"
-                                    + " model's forecast, for models with a forecast output),"
-                                    + " seasonal (distance to the same time one and two periods"
-                                    + " earlier), level and range. 'reconstruction,forecast' runs"
-                                    + " the model alone as the detector.");
+                                    + " model's forecast), seasonal (distance to the same time one"
+                                    + " and two periods earlier), level and range. 'all' takes every"
+                                    + " signal the model can feed; a listed signal whose model"
+                                    + " output is missing fails at start. 'reconstruction,forecast'"
+                                    + " with a forecasting model such as fmad-ts-fm runs the model"
+                                    + " alone as the detector.");
 
     public static final ConfigOption<Double> THRESHOLD =
             ConfigOptions.key("detector.threshold")

@@ -204,28 +204,41 @@ public final class AnomalyScorer {
 
     /**
      * Returns, per channel, the log squared error of the previous window's forecast of the newest
-     * value, in normalized units, or NaN where there is no such forecast.
+     * value, in normalized units, or NaN where there is no such forecast. With {@code window.slide}
+     * above 1 the newest value lies several steps after the previous window, so the forecast of
+     * that step is used; a gap longer than the forecast leaves the signal out for the window.
      */
     private static double[] rawForecastErrors(DetectorState state, SeriesWindow window) {
         double[] raw = new double[state.channels];
+        Arrays.fill(raw, Double.NaN);
+        int horizon = state.previousForecastLength;
+        long step = window.sequence - state.previousForecastSequence;
+        if (state.previousForecast == null || horizon == 0 || step < 1 || step > horizon) {
+            return raw;
+        }
         for (int c = 0; c < state.channels; c++) {
-            double forecast = state.previousForecast[c];
-            if (Double.isNaN(forecast)) {
-                raw[c] = Double.NaN;
-                continue;
-            }
-            double error = window.normalized[(c + 1) * window.windowSize - 1] - forecast;
+            double error = window.normalized[(c + 1) * window.windowSize - 1]
+                    - state.previousForecast[c * horizon + (int) step - 1];
             raw[c] = Math.log(error * error + RECONSTRUCTION_FLOOR);
         }
         return raw;
     }
 
-    /** Keeps each channel's forecast of the next value for the next window, or NaN without one. */
+    /** Keeps the window's forecast, and its sequence, for the key's next window. */
     private static void rememberForecast(DetectorState state, EmbeddedWindow window) {
-        for (int c = 0; c < state.channels; c++) {
-            state.previousForecast[c] =
-                    window.forecasts == null ? Double.NaN : window.forecasts[c * window.forecastLength];
+        if (window.forecasts == null) {
+            state.previousForecast = null;
+            state.previousForecastLength = 0;
+            return;
         }
+        if (state.previousForecast == null || state.previousForecast.length != window.forecasts.length) {
+            state.previousForecast = new double[window.forecasts.length];
+        }
+        for (int i = 0; i < window.forecasts.length; i++) {
+            state.previousForecast[i] = window.forecasts[i];
+        }
+        state.previousForecastLength = window.forecastLength;
+        state.previousForecastSequence = window.window.sequence;
     }
 
     /** z-score of {@code raw} against channel {@code c}'s statistics, on the reference scale. */

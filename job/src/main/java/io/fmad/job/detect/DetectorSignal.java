@@ -23,26 +23,30 @@ public enum DetectorSignal {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The value of {@code detector.signals} that selects every signal the model can feed. */
+    public static final String ALL = "all";
+
     /**
-     * Parses a comma- or semicolon-separated list of signal names, case-insensitively.
+     * Parses a comma- or semicolon-separated list of signal names, case-insensitively; {@value
+     * #ALL} stands for every signal.
      *
-     * @throws IllegalArgumentException if a name is unknown or the list is empty
+     * @throws IllegalArgumentException if a name is unknown or empty, or the list is empty
      */
     public static EnumSet<DetectorSignal> parseList(String text) {
+        if (text.trim().equalsIgnoreCase(ALL)) {
+            return EnumSet.allOf(DetectorSignal.class);
+        }
         EnumSet<DetectorSignal> signals = EnumSet.noneOf(DetectorSignal.class);
-        for (String part : text.split("[,;]")) {
+        for (String part : text.split("[,;]", -1)) {
             String name = part.trim();
             if (name.isEmpty()) {
-                continue;
+                throw new IllegalArgumentException("empty signal name");
             }
             try {
                 signals.add(valueOf(name.toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("unknown signal '" + name + "'", e);
             }
-        }
-        if (signals.isEmpty()) {
-            throw new IllegalArgumentException("no signal given");
         }
         return signals;
     }

@@ -1,7 +1,5 @@
 package io.fmad.job.detect;
 
-import java.util.Arrays;
-
 /**
  * Per-key state of {@link WindowAnomalyDetector}. A Flink POJO with flat arrays; per-channel
  * arrays are indexed by channel.
@@ -42,10 +40,14 @@ public class DetectorState {
     /** Log squared forecast errors folded into the statistics so far. */
     public long forecastCount;
     /**
-     * Per channel: the previous window's forecast of the next value, in normalized units, or NaN
-     * when there is none.
+     * The previous window's forecast, channel {@code c}'s step {@code s} at {@code c *
+     * previousForecastLength + s}, in normalized units; null when there is none.
      */
     public double[] previousForecast;
+    /** Steps per channel in {@link #previousForecast}. */
+    public int previousForecastLength;
+    /** Sequence number of the window that made {@link #previousForecast}. */
+    public long previousForecastSequence;
 
     /**
      * Seasonal memory (see {@code SeasonalMemory}): a ring of 8-bit embeddings, channel {@code c},
@@ -88,8 +90,6 @@ public class DetectorState {
         state.reconstructionVariance = new double[channels];
         state.forecastMean = new double[channels];
         state.forecastVariance = new double[channels];
-        state.previousForecast = new double[channels];
-        Arrays.fill(state.previousForecast, Double.NaN);
         state.records = SlidingMaxima.create(RECORD_TRACKERS * channels, recordSpan);
         state.extremes = SlidingMaxima.create(2 * channels, rangeSpan);
         return state;

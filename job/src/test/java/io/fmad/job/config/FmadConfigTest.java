@@ -59,6 +59,7 @@ class FmadConfigTest {
                 "detector.level-points|100|an integer from 1 to 64",
                 "detector.signals|reconstruction,knn|a comma-separated list of [reconstruction, forecast, seasonal, level, range]",
                 "detector.signals| , |a comma-separated list of",
+                "detector.signals|level,,range|empty signal name",
                 "detector.range-margin|0.0|a number above 0 and at most 100",
                 "encoder.batch-size|0|an integer from 1 to 65536",
                 "encoder.batch-max-wait|0 ms|a positive duration",

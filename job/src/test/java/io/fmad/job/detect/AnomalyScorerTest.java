@@ -116,6 +116,28 @@ class AnomalyScorerTest {
     }
 
     @Test
+    void forecastError_usesTheStepOfTheSlide() {
+        scorer = new AnomalyScorer(settings(EnumSet.of(DetectorSignal.FORECAST)));
+        for (int i = 0; i < 200; i++) {
+            EmbeddedWindow window = window(100.0, 0.1f);
+            // Windows every second point: the forecast of step 2 must match, step 1 never does.
+            sequence++;
+            window.window.sequence = sequence;
+            window.forecastLength = 2;
+            window.forecasts = new float[] {5f, 0.01f * (i % 3)};
+            scorer.scoreAndUpdate(state, window);
+        }
+
+        EmbeddedWindow next = window(100.0, 0.1f);
+        sequence++;
+        next.window.sequence = sequence;
+
+        assertThat(scorer.scoreAndUpdate(state, next).score())
+                .as("the newest value matches the forecast of its step, not the 5-deviation miss of step 1")
+                .isLessThan(0.99);
+    }
+
+    @Test
     void signals_unselectedSignalDoesNotScore() {
         scorer = new AnomalyScorer(settings(EnumSet.of(DetectorSignal.RECONSTRUCTION)));
         for (int i = 0; i < 100; i++) {

@@ -1,0 +1,67 @@
+package io.fmad.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fmad.job.config.FmadConfig;
+import io.fmad.models.ModelDescriptor;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+/** Checks the start-up validation of the encoder model against the job's configuration. */
+class FmadPipelineModelTest {
+
+    @Test
+    void validateModel_defaultSignalsSkipMissingForecast() {
+        ModelDescriptor descriptor = FmadPipeline.validateModel(FmadConfig.defaults());
+
+        assertThat(descriptor.hasForecast()).isFalse();
+    }
+
+    @Test
+    void validateModel_listedForecastWithoutOutputFails() {
+        FmadConfig config = FmadConfig.from(Map.of("detector.signals", "reconstruction, forecast"));
+
+        assertThatThrownBy(() -> FmadPipeline.validateModel(config))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Invalid value 'reconstruction, forecast' for option 'detector.signals'")
+                .hasMessageContaining("has no forecast output");
+    }
+
+    @Test
+    void validateModel_forecastingModelAcceptsForecast() {
+        FmadConfig config = FmadConfig.from(Map.of(
+                "detector.signals", "reconstruction,forecast",
+                "encoder.model", "classpath:io/fmad/models/fmad-ts-fm/2"));
+
+        assertThat(FmadPipeline.validateModel(config).hasForecast()).isTrue();
+    }
+
+    @Test
+    void validateModel_otherNormalizationFails(@TempDir Path directory) throws IOException {
+        Properties properties = new Properties();
+        try (InputStream in = FmadPipelineModelTest.class.getResourceAsStream(
+                "/io/fmad/models/fmad-ts-ae/1/" + ModelDescriptor.FILE_NAME)) {
+            properties.load(in);
+        }
+        properties.setProperty(ModelDescriptor.NORMALIZATION, "minmax-0-1");
+        try (var out = Files.newOutputStream(directory.resolve(ModelDescriptor.FILE_NAME))) {
+            properties.store(out, null);
+        }
+        FmadConfig config = FmadConfig.from(Map.of("encoder.model", directory.toString()));
+
+        assertThatThrownBy(() -> FmadPipeline.validateModel(config))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'encoder.model'")
+                .hasMessageContaining("normalization=minmax-0-1")
+                .hasMessageContaining("normalization=key-zscore-clip10");
+    }
+}
