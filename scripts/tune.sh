@@ -4,7 +4,8 @@
 #
 #   scripts/tune.sh                                                      # the shipped defaults
 #   scripts/tune.sh --variant detector.cooldown=100 --variant detector.cooldown=200
-#   scripts/tune.sh --variant 'detector.signals=reconstruction,forecast'  # the model alone
+#   scripts/tune.sh --encoder.model classpath:io/fmad/models/fmad-ts-fm/2 \
+#     --variant 'detector.signals=reconstruction,forecast'           # the model alone
 #   scripts/tune.sh --subset realKnownCause/ --variant detector.warm-up=400
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
