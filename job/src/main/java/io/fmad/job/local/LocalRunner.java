@@ -100,8 +100,17 @@ public final class LocalRunner {
             out.println(
                     "Usage: demo.sh [--input PATH] [--value-name NAME] [--keys N] [--days N] [--logs N] [--seed N]"
                             + " [--OPTION VALUE ...]\n\n"
-                            + "  --logs N   log lines per generated host, one per second, with one injected anomaly"
-                            + " per host (default " + DEFAULT_LOG_LINES + "; 0 turns logs off; not with --input)\n"
+                            + "  --input PATH       replay NAB-format CSV files (timestamp,value; a file or a folder)"
+                            + " instead of the generated stream, one key per file\n"
+                            + "  --value-name NAME  value name given to the CSV column (default "
+                            + NabCsvReader.DEFAULT_VALUE_NAME + ")\n"
+                            + "  --keys N           generated hosts (default 6)\n"
+                            + "  --days N           days of 5-minute data per generated host (default 7)\n"
+                            + "  --logs N           log lines per generated host, one per second, with one injected"
+                            + " anomaly per host (default " + DEFAULT_LOG_LINES + "; 0 turns logs off; not with --input)\n"
+                            + "  --seed N           seed of the generated metrics and logs (default 42)\n"
+                            + "\nThe demo sets kafka.bounded true, kafka.starting-offsets EARLIEST, checkpoint.interval 2 s,"
+                            + " kafka.transaction-timeout 2 min and checkpoint.timeout 1 min unless given.\n"
                             + "\nJob options:\n"
                             + ConfigLoader.describeOptions());
             return 0;

@@ -23,7 +23,7 @@ class LocalRunnerTest {
         assertThat(status).isZero();
         assertThat(output.toString(StandardCharsets.UTF_8))
                 .contains("[--logs N]")
-                .contains("--logs N   log lines per generated host");
+                .contains("--logs N           log lines per generated host");
     }
 
     @Test
