@@ -4,6 +4,7 @@ import io.fmad.connectors.tools.AlertConsoleConsumer;
 import io.fmad.avro.AnomalyAlert;
 import io.fmad.connectors.serde.SingleObjectCodec;
 import io.fmad.connectors.tools.AlertFormatter;
+import io.fmad.connectors.tools.TopicReader;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -14,11 +15,9 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * Prints alerts from a topic as they become visible to {@code read_committed} consumers, on its
@@ -61,18 +60,13 @@ final class AlertPrinter implements Runnable, AutoCloseable {
         Properties properties = AlertConsoleConsumer.consumerProperties(bootstrapServers);
 
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties)) {
-            List<TopicPartition> partitions =
-                    consumer.partitionsFor(topic).stream()
-                            .map(info -> new TopicPartition(topic, info.partition()))
-                            .collect(Collectors.toList());
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            List<TopicPartition> partitions = TopicReader.assignFromBeginning(consumer, topic);
 
             while (true) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL_TIMEOUT)) {
                     print(record);
                 }
-                if (finishing && caughtUp(consumer, partitions)) {
+                if (finishing && TopicReader.caughtUp(consumer, partitions)) {
                     break;
                 }
             }
@@ -100,16 +94,6 @@ final class AlertPrinter implements Runnable, AutoCloseable {
             alerts.add(alert);
         }
         out.println("ALERT " + AlertFormatter.format(alert));
-    }
-
-    private static boolean caughtUp(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions) {
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-        for (TopicPartition partition : partitions) {
-            if (consumer.position(partition) < end.get(partition)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Reads to the end of the topic, then stops. */

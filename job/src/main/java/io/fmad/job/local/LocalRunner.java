@@ -1,12 +1,12 @@
 package io.fmad.job.local;
 
-import io.fmad.connectors.tools.AlertConsoleConsumer;
 import io.fmad.avro.AnomalyAlert;
 import io.fmad.avro.MetricEvent;
 import io.fmad.connectors.kafka.EmbeddedKafkaBroker;
 import io.fmad.connectors.serde.SingleObjectCodec;
 import io.fmad.connectors.tools.NabCsvReader;
 import io.fmad.connectors.tools.ReplayTool;
+import io.fmad.connectors.tools.TopicReader;
 import io.fmad.job.FmadPipeline;
 import io.fmad.job.config.ConfigLoader;
 import io.fmad.job.config.FmadConfig;
@@ -18,10 +18,8 @@ import io.fmad.job.logs.LogNoveltyDetector;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -364,21 +362,7 @@ public final class LocalRunner {
     }
 
     private static long countRecords(String bootstrapServers, String topic) {
-        Properties properties = AlertConsoleConsumer.consumerProperties(bootstrapServers);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(topic, info.partition()))
-                    .collect(Collectors.toList());
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            // With transactions, end offsets also count commit markers; count records instead.
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long count = 0;
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                count += consumer.poll(Duration.ofMillis(200)).count();
-            }
-            return count;
-        }
+        return TopicReader.readToEnd(bootstrapServers, topic, DRAIN_TIMEOUT, record -> {});
     }
 
     private void printSummary(JobExecutionResult result, long produced, AlertPrinter printer,
