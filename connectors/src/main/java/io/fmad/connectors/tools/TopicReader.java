@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  * Reads whole topics from the beginning with a {@code read_committed} consumer ({@link
  * AlertConsoleConsumer#consumerProperties}), for the demo's summaries and the tests' assertions.
  *
- * <p>A topic written in transactions holds commit markers too, so its end offset is above its
+ * <p>A topic written in transactions contains commit markers too, so its end offset is above its
  * record count: the reader compares positions with end offsets instead of counting records.
  */
 public final class TopicReader {
