@@ -42,7 +42,9 @@ import org.tensorflow.proto.framework.ConfigProto;
  *
  * <p>The window normalization selects the model version: {@code instance} builds version 1,
  * which divides each window by its own standard deviation, and {@code none} builds version 2,
- * which patches the key-normalized input as it is.
+ * which patches the key-normalized input as it is. Version 3 is version 2 trained with
+ * {@code --embedding-consistency} above 0, which adds a loss term that keeps each window's
+ * embedding close to that of a noisy copy.
  *
  * <p>The SavedModel has tag {@code serve} and signature {@code serving_default} with input
  * {@code window} (float32 [-1, 64]) and outputs {@code embedding} (float32 [-1, 16]),
@@ -79,13 +81,25 @@ public final class FoundationModelBuilder {
       "  --batch-size N             samples per Adam step (default 256)",
       "  --window-normalization M   instance (version 1: divide each window by its own standard"
           + " deviation) or none (version 2: patch the key-normalized input); default instance",
+      "  --embedding-consistency W  weight of the loss term that keeps a window's embedding"
+          + " close to that of a copy with Gaussian noise of stddev "
+          + FoundationTrainer.CONSISTENCY_NOISE_STD_DEV + " added; a weight above 0 needs"
+          + " --window-normalization none and builds version 3 (default 0)",
       "  --reference-model DIR      another exported encoder whose held-out errors and embedding"
           + " noise ratio are recorded for comparison; repeat for several (default: none)");
 
   /** Parsed command line. */
   record Options(Path output, long seed, int series, int heldoutSeries, int samplesPerSeries,
       int epochs, int batchSize, PatchEncoder.WindowNormalization windowNormalization,
-      List<Path> referenceModels) {
+      float embeddingConsistency, List<Path> referenceModels) {
+
+    /**
+     * Returns the fmad-ts-fm version that these options build: 3 with an embedding consistency
+     * weight above 0, otherwise the version of the window normalization.
+     */
+    int modelVersion() {
+      return embeddingConsistency > 0 ? 3 : windowNormalization.modelVersion();
+    }
 
     static Options parse(String[] args) {
       Path output = null;
@@ -97,6 +111,7 @@ public final class FoundationModelBuilder {
       int batchSize = 256;
       PatchEncoder.WindowNormalization windowNormalization =
           PatchEncoder.WindowNormalization.INSTANCE;
+      float embeddingConsistency = 0f;
       List<Path> referenceModels = new ArrayList<>();
 
       for (int i = 0; i < args.length; i++) {
@@ -117,6 +132,8 @@ public final class FoundationModelBuilder {
           case "--batch-size" -> batchSize = ModelBuilder.Options.parsePositiveInt(option, value);
           case "--window-normalization" ->
               windowNormalization = PatchEncoder.WindowNormalization.fromOption(value);
+          case "--embedding-consistency" ->
+              embeddingConsistency = parseEmbeddingConsistency(option, value);
           case "--reference-model" -> referenceModels.add(Paths.get(value));
           default -> throw new IllegalArgumentException("Unknown option " + option + "\n" + USAGE);
         }
@@ -124,8 +141,29 @@ public final class FoundationModelBuilder {
       if (output == null) {
         throw new IllegalArgumentException("Missing required option --output\n" + USAGE);
       }
+      // Version 3 is version 2 plus the consistency term, so it needs version 2's normalization.
+      if (embeddingConsistency > 0
+          && windowNormalization != PatchEncoder.WindowNormalization.NONE) {
+        throw new IllegalArgumentException("--embedding-consistency above 0 requires"
+            + " --window-normalization none\n" + USAGE);
+      }
       return new Options(output, seed, series, heldoutSeries, samplesPerSeries, epochs,
-          batchSize, windowNormalization, List.copyOf(referenceModels));
+          batchSize, windowNormalization, embeddingConsistency, List.copyOf(referenceModels));
+    }
+
+    private static float parseEmbeddingConsistency(String option, String value) {
+      float weight;
+      try {
+        weight = Float.parseFloat(value);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("Invalid value '" + value + "' for " + option
+            + "; expected a number of 0 or more", e);
+      }
+      if (!(weight >= 0) || Float.isInfinite(weight)) {
+        throw new IllegalArgumentException("Invalid value '" + value + "' for " + option
+            + "; expected a finite number of 0 or more");
+      }
+      return weight;
     }
   }
 
@@ -174,13 +212,14 @@ public final class FoundationModelBuilder {
     long heldoutMaskSeed = seeds.nextLong();
     long noiseSeed = seeds.nextLong();
     PatchEncoder.WindowNormalization normalization = options.windowNormalization();
-    int modelVersion = normalization.modelVersion();
+    int modelVersion = options.modelVersion();
     ConfigProto config = ConfigProto.newBuilder()
         .setIntraOpParallelismThreads(1)
         .setInterOpParallelismThreads(1)
         .build();
-    LOG.info("Building {} version {} (window normalization {}) with TensorFlow {}, seed {},"
-        + " into {}", MODEL_ID, modelVersion, normalization.optionValue(), TensorFlow.version(),
+    LOG.info("Building {} version {} (window normalization {}, embedding consistency weight {})"
+        + " with TensorFlow {}, seed {}, into {}", MODEL_ID, modelVersion,
+        normalization.optionValue(), options.embeddingConsistency(), TensorFlow.version(),
         options.seed(), options.output());
     if (!"0".equals(System.getenv("TF_ENABLE_ONEDNN_OPTS"))) {
       LOG.warn("TF_ENABLE_ONEDNN_OPTS is not 0, so TensorFlow uses oneDNN kernels and the"
@@ -219,7 +258,8 @@ public final class FoundationModelBuilder {
 
     Path workDir = Files.createTempDirectory("fmad-model-builder");
     try (FoundationTrainer trainer =
-        new FoundationTrainer(initializerSeed, normalization, config)) {
+        new FoundationTrainer(initializerSeed, normalization, options.embeddingConsistency(),
+            config)) {
       Random batchRandom = new Random(batchSeed);
       long startNanos = System.nanoTime();
       FoundationTrainer.Evaluation evaluation = null;
@@ -281,7 +321,7 @@ public final class FoundationModelBuilder {
     PatchEncoder.WindowNormalization normalization = options.windowNormalization();
     Map<String, String> properties = new LinkedHashMap<>();
     properties.put("id", MODEL_ID);
-    properties.put("version", Integer.toString(normalization.modelVersion()));
+    properties.put("version", Integer.toString(options.modelVersion()));
     properties.put("engine", "TensorFlow");
     properties.put("engine.version", TensorFlow.version());
     properties.put("tags", SavedModelExport.TAG);
@@ -317,7 +357,17 @@ public final class FoundationModelBuilder {
     properties.put("training.samples", Integer.toString(training.sampleCount()));
     properties.put("training.objective", "masked reconstruction of the whole window plus"
         + " forecast of the next " + PatchEncoder.HORIZON + " points, mean squared error on the"
-        + " input's scale");
+        + " input's scale" + (options.embeddingConsistency() > 0
+            ? "; plus the embedding consistency weight times the mean squared distance between"
+                + " the embeddings of each window and of a copy with Gaussian noise added,"
+                + " divided by the batch mean squared distance between window embeddings"
+            : ""));
+    if (options.embeddingConsistency() > 0) {
+      properties.put("training.embedding.consistency.weight",
+          Float.toString(options.embeddingConsistency()));
+      properties.put("training.embedding.consistency.noise.stddev",
+          Float.toString(FoundationTrainer.CONSISTENCY_NOISE_STD_DEV));
+    }
     properties.put("training.mask.probability", Float.toString(FoundationTrainer.MASK_PROBABILITY));
     properties.put("training.mask.patches", FoundationTrainer.MIN_MASKED_PATCHES + "-"
         + FoundationTrainer.MAX_MASKED_PATCHES + " of " + PatchEncoder.PATCH_COUNT);

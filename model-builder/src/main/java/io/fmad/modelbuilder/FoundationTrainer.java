@@ -11,6 +11,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.math.Mean;
 import org.tensorflow.proto.framework.ConfigProto;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -30,6 +31,14 @@ import org.tensorflow.types.TInt32;
  * at inference. Masks and batch order come from a {@link Random} seeded by the caller, and the
  * session runs each op on one thread, so a fixed seed reproduces the weights on the same CPU and
  * TensorFlow build.
+ *
+ * <p>With an embedding consistency weight above 0, each training window is also encoded as a
+ * second copy with independent Gaussian noise of {@link #CONSISTENCY_NOISE_STD_DEV} added to
+ * every point, under the same mask. The loss then adds the weight times the batch mean of the
+ * squared distance between the two embeddings, divided by the batch mean squared distance
+ * between the clean embeddings of all pairs of windows. The ratio does not change when the
+ * embedding is scaled, so shrinking the embedding cannot lower it. The batch's windows are
+ * distinct, so the divisor is zero only if the encoder maps every window to one point.
  */
 final class FoundationTrainer implements AutoCloseable {
 
@@ -37,6 +46,11 @@ final class FoundationTrainer implements AutoCloseable {
   static final float MASK_PROBABILITY = 0.5f;
   static final int MIN_MASKED_PATCHES = 2;
   static final int MAX_MASKED_PATCHES = 3;
+  /**
+   * Standard deviation of the noise added to the second copy of each window, in units of the
+   * key's baseline deviation. It equals the noise of the embedding noise ratio measurement.
+   */
+  static final float CONSISTENCY_NOISE_STD_DEV = SavedModelEvaluation.NOISE_STD_DEV;
 
   /** Rows per session call during evaluation. Larger batches spread the per-call overhead. */
   private static final int INFERENCE_BATCH_SIZE = 4096;
@@ -52,12 +66,28 @@ final class FoundationTrainer implements AutoCloseable {
   private final Placeholder<TFloat32> forecastTarget;
   private final Operand<TFloat32> loss;
   private final Op minimize;
+  private final boolean encodesNoisyCopy;
 
   FoundationTrainer(long seed, PatchEncoder.WindowNormalization normalization,
       ConfigProto config) {
+    this(seed, normalization, 0f, config);
+  }
+
+  /**
+   * Builds the training graph and initializes its variables. An {@code embeddingConsistency}
+   * of 0 trains without the noisy copy, which gives the same graph and loss as the other
+   * constructor.
+   */
+  FoundationTrainer(long seed, PatchEncoder.WindowNormalization normalization,
+      float embeddingConsistency, ConfigProto config) {
+    if (!(embeddingConsistency >= 0) || Float.isInfinite(embeddingConsistency)) {
+      throw new IllegalArgumentException("Invalid embedding consistency weight "
+          + embeddingConsistency + "; expected a finite value of 0 or more");
+    }
+    encodesNoisyCopy = embeddingConsistency > 0;
     graph = new Graph();
     Ops tf = Ops.create(graph);
-    endpoints = PatchEncoder.buildForTraining(tf, seed, normalization);
+    endpoints = PatchEncoder.buildForTraining(tf, seed, normalization, encodesNoisyCopy);
     forecastTarget = tf.withName("forecast_target").placeholder(TFloat32.class,
         Placeholder.shape(Shape.of(Shape.UNKNOWN_SIZE, PatchEncoder.HORIZON)));
 
@@ -68,10 +98,34 @@ final class FoundationTrainer implements AutoCloseable {
     Operand<TFloat32> forecastLoss = tf.math.mean(
         tf.math.squaredDifference(endpoints.forecast(), forecastTarget),
         allAxes);
-    loss = tf.withName("loss").math.add(reconstructionLoss, forecastLoss);
+    Operand<TFloat32> objective = tf.math.add(reconstructionLoss, forecastLoss);
+    if (encodesNoisyCopy) {
+      objective = tf.math.add(objective, tf.math.mul(tf.constant(embeddingConsistency),
+          consistencyLoss(tf, endpoints.embedding(), endpoints.noisyEmbedding())));
+    }
+    loss = tf.withName("loss").identity(objective);
     minimize = Trainer.minimizeAfterAllGradients(tf, new Adam(graph, LEARNING_RATE), loss);
     session = new Session(graph, config);
     session.initialize();
+  }
+
+  /**
+   * Returns the mean squared distance between each window's clean and noisy embeddings, divided
+   * by the mean squared distance between the clean embeddings of all ordered pairs in the batch.
+   * That divisor equals 2 times the mean squared distance to the batch's mean embedding. It
+   * includes each window paired with itself, so for a batch of B windows it is (B - 1) / B of
+   * the mean over distinct pairs.
+   */
+  private static Operand<TFloat32> consistencyLoss(Ops tf, Operand<TFloat32> embedding,
+      Operand<TFloat32> noisyEmbedding) {
+    Operand<TInt32> rowAxis = tf.constant(new int[] {0});
+    Operand<TInt32> featureAxis = tf.constant(new int[] {1});
+    Operand<TFloat32> noiseDistance = tf.math.mean(
+        tf.sum(tf.math.squaredDifference(embedding, noisyEmbedding), featureAxis), rowAxis);
+    Operand<TFloat32> centroid = tf.math.mean(embedding, rowAxis, Mean.keepDims(true));
+    Operand<TFloat32> spread = tf.math.mean(
+        tf.sum(tf.math.squaredDifference(embedding, centroid), featureAxis), rowAxis);
+    return tf.math.div(noiseDistance, tf.math.mul(tf.constant(2f), spread));
   }
 
   /** Returns the session's graph endpoints, for reading outputs during verification. */
@@ -97,22 +151,37 @@ final class FoundationTrainer implements AutoCloseable {
         corpus.copyTarget(order[start + row], targets, row);
       }
       float[] masks = drawMasks(batchSize, MASK_PROBABILITY, random);
+      // The noisy copy gets the same window plus noise drawn after the masks.
+      float[] noisyInputs = encodesNoisyCopy ? addNoise(inputs, random) : null;
 
       try (TFloat32 inputTensor = Trainer.tensorOf(inputs, batchSize, PatchEncoder.WINDOW_LENGTH);
           TFloat32 maskTensor = Trainer.tensorOf(masks, batchSize, PatchEncoder.PATCH_COUNT);
           TFloat32 targetTensor = Trainer.tensorOf(targets, batchSize, PatchEncoder.HORIZON);
-          Result result = session.runner()
-              .feed(endpoints.window(), inputTensor)
-              .feed(endpoints.mask(), maskTensor)
-              .feed(forecastTarget, targetTensor)
-              .addTarget(minimize)
-              .fetch(loss)
-              .run()) {
-        lossSum += ((TFloat32) result.get(0)).getFloat();
+          TFloat32 noisyTensor = encodesNoisyCopy
+              ? Trainer.tensorOf(noisyInputs, batchSize, PatchEncoder.WINDOW_LENGTH) : null) {
+        Runner runner = session.runner()
+            .feed(endpoints.window(), inputTensor)
+            .feed(endpoints.mask(), maskTensor)
+            .feed(forecastTarget, targetTensor);
+        if (encodesNoisyCopy) {
+          runner.feed(endpoints.noisyWindow(), noisyTensor);
+        }
+        try (Result result = runner.addTarget(minimize).fetch(loss).run()) {
+          lossSum += ((TFloat32) result.get(0)).getFloat();
+        }
       }
       batches++;
     }
     return lossSum / batches;
+  }
+
+  /** Returns a copy of {@code windows} with Gaussian noise of the consistency stddev added. */
+  private static float[] addNoise(float[] windows, Random random) {
+    float[] noisy = windows.clone();
+    for (int i = 0; i < noisy.length; i++) {
+      noisy[i] += CONSISTENCY_NOISE_STD_DEV * (float) random.nextGaussian();
+    }
+    return noisy;
   }
 
   /**

@@ -1,6 +1,8 @@
 package io.fmad.modelbuilder;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.tensorflow.Operand;
 import org.tensorflow.framework.initializers.Glorot;
 import org.tensorflow.framework.initializers.VarianceScaling;
@@ -137,13 +139,23 @@ final class PatchEncoder {
    *
    * @param mask patch mask placeholder, float32 [-1, 8] with 1 for a masked patch, or null in
    *     the serving graph
+   * @param noisyWindow placeholder of a second copy of each window, float32 [-1, 64], that the
+   *     training graph encodes with the same weights and mask, or null when the graph has none
+   * @param noisyEmbedding embedding of {@code noisyWindow}, float32 [-1, 16], or null
    */
   record Endpoints(
       Placeholder<TFloat32> window,
       Placeholder<TFloat32> mask,
       Operand<TFloat32> embedding,
       Operand<TFloat32> reconstruction,
-      Operand<TFloat32> forecast) {
+      Operand<TFloat32> forecast,
+      Placeholder<TFloat32> noisyWindow,
+      Operand<TFloat32> noisyEmbedding) {
+  }
+
+  /** Encoder outputs of one window batch, with the statistics the decoder heads need. */
+  private record Encoding(Operand<TFloat32> embedding, Operand<TFloat32> mean,
+      Operand<TFloat32> scale) {
   }
 
   private PatchEncoder() {
@@ -171,13 +183,30 @@ final class PatchEncoder {
    * biases, position vectors and mask token. Kernel {@code i} draws with seed {@code seed + i}.
    */
   static Endpoints buildForTraining(Ops tf, long seed, WindowNormalization normalization) {
+    return buildForTraining(tf, seed, normalization, false);
+  }
+
+  /**
+   * Builds the training graph as {@link #buildForTraining(Ops, long, WindowNormalization)} does
+   * and, if {@code encodeNoisyCopy}, also a {@code noisy_window} input that is encoded with the
+   * same weights and mask. The noisy copy adds no variables, so the initial weights and the
+   * checkpoint are the same as without it.
+   */
+  static Endpoints buildForTraining(Ops tf, long seed, WindowNormalization normalization,
+      boolean encodeNoisyCopy) {
     Placeholder<TFloat32> mask = tf.withName("patch_mask").placeholder(TFloat32.class,
         Placeholder.shape(Shape.of(Shape.UNKNOWN_SIZE, PATCH_COUNT)));
-    return build(tf, new VariableFactory() {
+    VariableFactory variables = new VariableFactory() {
       private long nextSeed = seed;
+      // Variables by name, so that a second encoding reuses the first one's weights.
+      private final Map<String, Variable<TFloat32>> created = new HashMap<>();
 
       @Override
       public Variable<TFloat32> kernel(String name, int inputs, int outputs) {
+        Variable<TFloat32> existing = created.get(name);
+        if (existing != null) {
+          return existing;
+        }
         Ops init = tf.withInitScope();
         // Truncated normal, not uniform: in TensorFlow Java 0.5.0 the UNIFORM distribution of
         // VarianceScaling draws from [0, limit] instead of [-limit, limit].
@@ -185,15 +214,34 @@ final class PatchEncoder {
             new Glorot<>(VarianceScaling.Distribution.TRUNCATED_NORMAL, nextSeed++);
         Operand<TFloat32> initial =
             glorot.call(init, init.constant(Shape.of(inputs, outputs)), TFloat32.class);
-        return tf.withName(name).variable(initial);
+        Variable<TFloat32> variable = tf.withName(name).variable(initial);
+        created.put(name, variable);
+        return variable;
       }
 
       @Override
       public Variable<TFloat32> zeros(String name, Shape shape) {
+        Variable<TFloat32> existing = created.get(name);
+        if (existing != null) {
+          return existing;
+        }
         Ops init = tf.withInitScope();
-        return tf.withName(name).variable(init.zeros(init.constant(shape), TFloat32.class));
+        Variable<TFloat32> variable =
+            tf.withName(name).variable(init.zeros(init.constant(shape), TFloat32.class));
+        created.put(name, variable);
+        return variable;
       }
-    }, mask, normalization);
+    };
+    Endpoints endpoints = build(tf, variables, mask, normalization);
+    if (!encodeNoisyCopy) {
+      return endpoints;
+    }
+    Placeholder<TFloat32> noisyWindow = tf.withName("noisy_window").placeholder(TFloat32.class,
+        Placeholder.shape(Shape.of(Shape.UNKNOWN_SIZE, WINDOW_LENGTH)));
+    Operand<TFloat32> noisyEmbedding = tf.withName("noisy_embedding").identity(
+        encode(tf, variables, noisyWindow, mask, normalization).embedding());
+    return new Endpoints(endpoints.window(), mask, endpoints.embedding(),
+        endpoints.reconstruction(), endpoints.forecast(), noisyWindow, noisyEmbedding);
   }
 
   /**
@@ -230,6 +278,33 @@ final class PatchEncoder {
       WindowNormalization normalization) {
     Placeholder<TFloat32> window = tf.withName(INPUT_NAME).placeholder(TFloat32.class,
         Placeholder.shape(Shape.of(Shape.UNKNOWN_SIZE, WINDOW_LENGTH)));
+    Encoding encoding = encode(tf, variables, window, mask, normalization);
+    Operand<TFloat32> embedding = tf.withName(EMBEDDING_NAME).identity(encoding.embedding());
+    Operand<TFloat32> mean = encoding.mean();
+    Operand<TFloat32> scale = encoding.scale();
+    boolean instance = normalization == WindowNormalization.INSTANCE;
+
+    Operand<TFloat32> hidden = embedding;
+    for (Layer layer : DECODER) {
+      hidden = dense(tf, variables, layer, hidden);
+    }
+    Operand<TFloat32> reconstructionHead = dense(tf, variables, RECONSTRUCTION_HEAD, hidden);
+    Operand<TFloat32> forecastHead = dense(tf, variables, FORECAST_HEAD, hidden);
+    Operand<TFloat32> reconstruction;
+    Operand<TFloat32> forecast;
+    if (instance) {
+      reconstruction = tf.withName(RECONSTRUCTION_NAME)
+          .math.add(tf.math.mul(reconstructionHead, scale), mean);
+      forecast = tf.withName(FORECAST_NAME).math.add(tf.math.mul(forecastHead, scale), mean);
+    } else {
+      reconstruction = tf.withName(RECONSTRUCTION_NAME).identity(reconstructionHead);
+      forecast = tf.withName(FORECAST_NAME).identity(forecastHead);
+    }
+    return new Endpoints(window, mask, embedding, reconstruction, forecast, null, null);
+  }
+
+  private static Encoding encode(Ops tf, VariableFactory variables, Operand<TFloat32> window,
+      Placeholder<TFloat32> mask, WindowNormalization normalization) {
     Operand<TFloat32> oneScalar = tf.constant(1f);
     Operand<TInt32> rowAxis = tf.constant(new int[] {1});
 
@@ -292,24 +367,7 @@ final class PatchEncoder {
     for (Layer layer : ENCODER) {
       hidden = dense(tf, variables, layer, hidden);
     }
-    Operand<TFloat32> embedding = tf.withName(EMBEDDING_NAME).identity(hidden);
-
-    for (Layer layer : DECODER) {
-      hidden = dense(tf, variables, layer, hidden);
-    }
-    Operand<TFloat32> reconstructionHead = dense(tf, variables, RECONSTRUCTION_HEAD, hidden);
-    Operand<TFloat32> forecastHead = dense(tf, variables, FORECAST_HEAD, hidden);
-    Operand<TFloat32> reconstruction;
-    Operand<TFloat32> forecast;
-    if (instance) {
-      reconstruction = tf.withName(RECONSTRUCTION_NAME)
-          .math.add(tf.math.mul(reconstructionHead, scale), mean);
-      forecast = tf.withName(FORECAST_NAME).math.add(tf.math.mul(forecastHead, scale), mean);
-    } else {
-      reconstruction = tf.withName(RECONSTRUCTION_NAME).identity(reconstructionHead);
-      forecast = tf.withName(FORECAST_NAME).identity(forecastHead);
-    }
-    return new Endpoints(window, mask, embedding, reconstruction, forecast);
+    return new Encoding(hidden, mean, scale);
   }
 
   private static Operand<TFloat32> dense(Ops tf, VariableFactory variables, Layer layer,

@@ -74,6 +74,44 @@ class FoundationModelBuilderTest {
   }
 
   @Test
+  void build_embeddingConsistencyWritesVersion3(@TempDir Path directory) throws IOException {
+    Path output = directory.resolve("fmad-ts-fm").resolve("3");
+    FoundationModelBuilder.Options options = FoundationModelBuilder.Options.parse(new String[] {
+        "--output", output.toString(), "--series", "40", "--heldout-series", "4",
+        "--samples-per-series", "2", "--epochs", "1", "--batch-size", "16",
+        "--window-normalization", "none", "--embedding-consistency", "2.5"});
+
+    FoundationModelBuilder.build(options);
+
+    Properties card = load(output.resolve("model.properties"));
+    assertThat(card.getProperty("version")).isEqualTo("3");
+    assertThat(card.getProperty("instance.normalization")).startsWith("none:");
+    assertThat(card.getProperty("training.embedding.consistency.weight")).isEqualTo("2.5");
+    assertThat(card.getProperty("training.embedding.consistency.noise.stddev")).isEqualTo("0.1");
+    assertThat(card.getProperty("training.objective")).contains("embedding consistency");
+    assertThat(card.getProperty("heldout.embedding.noise.ratio")).isNotBlank();
+    String golden = Files.readString(output.resolve(FoundationExport.GOLDEN_FILE),
+        StandardCharsets.ISO_8859_1);
+    assertThat(golden).startsWith("# Golden outputs of fmad-ts-fm version 3,");
+    assertThat(golden).contains("scripts/build-model.sh --model fmad-ts-fm --version 3;");
+  }
+
+  @Test
+  void build_zeroConsistencyCardHasNoConsistencyKeys(@TempDir Path directory)
+      throws IOException {
+    Path output = directory.resolve("fmad-ts-fm").resolve("2");
+    FoundationModelBuilder.build(FoundationModelBuilder.Options.parse(new String[] {
+        "--output", output.toString(), "--series", "40", "--heldout-series", "4",
+        "--samples-per-series", "2", "--epochs", "1", "--batch-size", "16",
+        "--window-normalization", "none", "--embedding-consistency", "0"}));
+
+    Properties card = load(output.resolve("model.properties"));
+    assertThat(card.getProperty("version")).isEqualTo("2");
+    assertThat(card.getProperty("training.embedding.consistency.weight")).isNull();
+    assertThat(card.getProperty("training.objective")).doesNotContain("consistency");
+  }
+
+  @Test
   void parse_defaultsToInstanceNormalization() {
     FoundationModelBuilder.Options options =
         FoundationModelBuilder.Options.parse(new String[] {"--output", "x"});
@@ -81,7 +119,38 @@ class FoundationModelBuilderTest {
     assertThat(options.windowNormalization())
         .isEqualTo(PatchEncoder.WindowNormalization.INSTANCE);
     assertThat(options.windowNormalization().modelVersion()).isEqualTo(1);
+    assertThat(options.embeddingConsistency()).isZero();
+    assertThat(options.modelVersion()).isEqualTo(1);
     assertThat(options.referenceModels()).isEmpty();
+  }
+
+  @Test
+  void parse_consistencyWithNoNormalizationIsVersion3() {
+    FoundationModelBuilder.Options options = FoundationModelBuilder.Options.parse(new String[] {
+        "--output", "x", "--window-normalization", "none", "--embedding-consistency", "10"});
+
+    assertThat(options.embeddingConsistency()).isEqualTo(10f);
+    assertThat(options.modelVersion()).isEqualTo(3);
+  }
+
+  @Test
+  void parse_rejectsConsistencyWithInstanceNormalization() {
+    assertThatThrownBy(() -> FoundationModelBuilder.Options.parse(
+        new String[] {"--output", "x", "--embedding-consistency", "1"}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--embedding-consistency above 0 requires"
+            + " --window-normalization none");
+  }
+
+  @Test
+  void parse_rejectsNegativeOrNonNumericConsistency() {
+    for (String value : new String[] {"-1", "abc", "NaN", "Infinity"}) {
+      assertThatThrownBy(() -> FoundationModelBuilder.Options.parse(new String[] {
+          "--output", "x", "--window-normalization", "none", "--embedding-consistency", value}))
+          .as("value %s", value)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("Invalid value '" + value + "' for --embedding-consistency");
+    }
   }
 
   @Test

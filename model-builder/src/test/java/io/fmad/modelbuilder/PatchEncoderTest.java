@@ -9,8 +9,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
 
 class PatchEncoderTest {
 
@@ -50,6 +53,51 @@ class PatchEncoderTest {
           .containsExactly(Shape.UNKNOWN_SIZE, PatchEncoder.EMBEDDING_DIM);
       assertThat(endpoints.reconstruction().shape().asArray())
           .containsExactly(Shape.UNKNOWN_SIZE, PatchEncoder.WINDOW_LENGTH);
+    }
+  }
+
+  @Test
+  void noisyCopy_sharesWeightsWithWindow() {
+    try (Graph graph = new Graph()) {
+      PatchEncoder.Endpoints endpoints = PatchEncoder.buildForTraining(
+          Ops.create(graph), 1, WindowNormalization.NONE, true);
+
+      assertThat(variableSize(graph)).isEqualTo(
+          PatchEncoder.parameterCount() + PatchEncoder.trainingOnlyParameterCount());
+      float[] windows = new float[2 * PatchEncoder.WINDOW_LENGTH];
+      for (int i = 0; i < windows.length; i++) {
+        windows[i] = (float) Math.sin(0.3 * i);
+      }
+      float[] masks = new float[2 * PatchEncoder.PATCH_COUNT];
+      masks[PatchEncoder.PATCH_COUNT + 3] = 1;
+      try (Session session = new Session(graph);
+          TFloat32 window = Trainer.tensorOf(windows, 2, PatchEncoder.WINDOW_LENGTH);
+          TFloat32 mask = Trainer.tensorOf(masks, 2, PatchEncoder.PATCH_COUNT)) {
+        session.initialize();
+        try (Result result = session.runner()
+            .feed(endpoints.window(), window)
+            .feed(endpoints.noisyWindow(), window)
+            .feed(endpoints.mask(), mask)
+            .fetch(endpoints.embedding())
+            .fetch(endpoints.noisyEmbedding())
+            .run()) {
+          float[] embedding = Trainer.toArray((TFloat32) result.get(0));
+          float[] noisyEmbedding = Trainer.toArray((TFloat32) result.get(1));
+
+          assertThat(noisyEmbedding).containsExactly(embedding);
+        }
+      }
+    }
+  }
+
+  @Test
+  void trainingGraph_withoutNoisyCopyHasNoNoisyInput() {
+    try (Graph graph = new Graph()) {
+      PatchEncoder.Endpoints endpoints =
+          PatchEncoder.buildForTraining(Ops.create(graph), 1, WindowNormalization.NONE);
+
+      assertThat(endpoints.noisyWindow()).isNull();
+      assertThat(endpoints.noisyEmbedding()).isNull();
     }
   }
 

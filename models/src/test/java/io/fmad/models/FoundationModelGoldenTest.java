@@ -48,6 +48,13 @@ class FoundationModelGoldenTest {
         }
     }
 
+    @Nested
+    class Version3 extends GoldenChecks {
+        Version3() {
+            super("3");
+        }
+    }
+
     /** Golden input windows and outputs, one row per window. */
     private record Golden(
             float[][] windows,

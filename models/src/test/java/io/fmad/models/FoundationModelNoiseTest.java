@@ -12,10 +12,12 @@ import java.util.Random;
 
 /**
  * Checks through DJL, as the job runs the models, that the embedding of fmad-ts-fm version 2 moves
- * less than that of version 1 when only the noise of a quiet window changes. Version 1 divides
- * each window by its own standard deviation, which blows the noise of a nearly flat window up to
- * the size of a signal. The detector's seasonal distance compares windows that share the signal
- * but not the noise, so this noise sets how far apart two normal days look.
+ * less than that of version 1 when only the noise of a quiet window changes. It also checks that
+ * the embedding of version 3 moves less than that of version 2. Version 1 divides each window by its own standard deviation, which
+ * blows the noise of a nearly flat window up to the size of a signal. Version 3 was trained with a
+ * loss term that pulls the embeddings of a window and of a noisy copy together. The detector's
+ * seasonal distance compares windows that share the signal but not the noise, so this noise sets
+ * how far apart two normal days look.
  */
 class FoundationModelNoiseTest {
 
@@ -43,6 +45,27 @@ class FoundationModelNoiseTest {
 
         // The shipped models measured 0.34 and 0.046, so a factor of 4 leaves room for retraining.
         assertThat(version2).isLessThan(version1 / 4);
+    }
+
+    @Test
+    void quietWindowNoise_version3SteadierThanVersion2() throws Exception {
+        TensorFlowTestEngine.start();
+        // A directory of its own, so that this registry does not meet the other test's files.
+        SharedModelRegistry registry =
+                new SharedModelRegistry(extractionRoot.resolve("version3-test"));
+
+        double version2 = noiseRatio(registry, "2");
+        double version3 = noiseRatio(registry, "3");
+        LOG.info(
+                "Embedding distance between two noisy copies of a quiet window, relative to the"
+                        + " distance between varied windows: version 2 {}, version 3 {}",
+                version2,
+                version3);
+
+        // The shipped models measured 0.046 and 0.040 here, so the check has little margin. The
+        // builder's quiet-window ratios, with noise of 0.1 and generated windows as the spread,
+        // were 0.114 and 0.030. Why the gap is smaller here was not examined.
+        assertThat(version3).isLessThan(version2);
     }
 
     /**

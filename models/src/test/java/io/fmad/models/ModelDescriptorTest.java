@@ -283,7 +283,7 @@ class ModelDescriptorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"1", "2"})
+    @ValueSource(strings = {"1", "2", "3"})
     void read_shippedFoundationDescriptorDeclaresForecast(String version) throws IOException {
         ModelDescriptor descriptor =
                 ModelDescriptor.read(
