@@ -10,6 +10,7 @@ import io.fmad.connectors.source.MetricSources;
 import io.fmad.connectors.source.MetricValidator;
 import io.fmad.job.config.FmadConfig;
 import io.fmad.job.config.FmadOptions;
+import io.fmad.job.detect.AnomalyScorer;
 import io.fmad.job.detect.DetectorSettings;
 import io.fmad.job.detect.DetectorSignal;
 import io.fmad.job.detect.WindowAnomalyDetector;
@@ -44,6 +45,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -111,6 +113,16 @@ public final class FmadPipeline {
         descriptor.requireCompatible(config.windowSize);
         requireOutput(config, descriptor, DetectorSignal.RECONSTRUCTION, descriptor.hasReconstruction(), "reconstruction");
         requireOutput(config, descriptor, DetectorSignal.FORECAST, descriptor.hasForecast(), "forecast");
+        if (descriptor.detectorSignals() != null) {
+            try {
+                DetectorSignal.parseList(descriptor.detectorSignals());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "Invalid value '" + config.model + "' for option '" + FmadOptions.MODEL.key()
+                                + "': its " + ModelDescriptor.DETECTOR_SIGNALS + "=" + descriptor.detectorSignals()
+                                + " is invalid (" + e.getMessage() + ")", e);
+            }
+        }
         if (!SUPPORTED_NORMALIZATION.equals(descriptor.normalization())
                 || !SUPPORTED_INPUT_KIND.equals(descriptor.inputKind())) {
             throw new IllegalArgumentException(
@@ -266,10 +278,23 @@ public final class FmadPipeline {
                 .uid("encoder");
     }
 
-    /** Returns the detector's settings from the {@code detector.*} options. */
+    /**
+     * Returns the detector's settings from the {@code detector.*} options. With {@code
+     * detector.signals} at {@code all}, a model that suggests its own signals in its descriptor gets
+     * those; a model's suggested calibrated z-score replaces the default.
+     */
     public static DetectorSettings detectorSettings(FmadConfig config) {
+        ModelDescriptor descriptor = readDescriptor(parseModelLocation(config.model));
+        Set<DetectorSignal> signals = config.signals;
+        if (!config.signalsConfigured && descriptor.detectorSignals() != null) {
+            signals = DetectorSignal.parseList(descriptor.detectorSignals());
+        }
+        double calibratedZ = Double.isNaN(descriptor.detectorCalibratedZ())
+                ? AnomalyScorer.DEFAULT_CALIBRATED_Z
+                : descriptor.detectorCalibratedZ();
         return new DetectorSettings(
-                config.signals,
+                signals,
+                calibratedZ,
                 config.threshold,
                 config.warmUp,
                 config.scoreSpan,

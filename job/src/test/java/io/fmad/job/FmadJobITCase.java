@@ -81,7 +81,8 @@ class FmadJobITCase {
             assertThat(alert.getExplanation()).isNotNull();
             assertThat(alert.getExplanation().getEnrichmentFailed()).isFalse();
             assertThat(alert.getScore()).isBetween(config.threshold, 1.0);
-            assertThat(alert.getModelId()).isEqualTo("fmad-ts-ae");
+            assertThat(alert.getModelId()).isEqualTo("fmad-ts-fm");
+            assertThat(alert.getModelVersion()).isEqualTo("3");
         }
 
         long eventsIn = (Long) result.getAllAccumulatorResults().get(DeadLetterRouter.EVENTS_ACCUMULATOR);

@@ -367,6 +367,11 @@ public final class FoundationModelBuilder {
           Float.toString(options.embeddingConsistency()));
       properties.put("training.embedding.consistency.noise.stddev",
           Float.toString(FoundationTrainer.CONSISTENCY_NOISE_STD_DEV));
+      // Detector defaults that suit this model, chosen with scripts/tune.sh: its calibrated
+      // scores have heavier tails than the autoencoder's, and its forecast error adds more
+      // false alarms than detections in the combined detector.
+      properties.put("detector.calibrated-z", "4.5");
+      properties.put("detector.signals", "reconstruction,seasonal,level,range");
     }
     properties.put("training.mask.probability", Float.toString(FoundationTrainer.MASK_PROBABILITY));
     properties.put("training.mask.patches", FoundationTrainer.MIN_MASKED_PATCHES + "-"

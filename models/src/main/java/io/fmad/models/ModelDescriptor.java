@@ -53,6 +53,14 @@ public final class ModelDescriptor implements Serializable {
     public static final String FORECAST_OUTPUT_NAME = "output.forecast.name";
     public static final String FORECAST_LENGTH = "output.forecast.length";
 
+    /**
+     * Optional detector default that suits the model: the calibrated z-score of its raw scores that
+     * reaches the anomaly level.
+     */
+    public static final String DETECTOR_CALIBRATED_Z = "detector.calibrated-z";
+    /** Optional detector default that suits the model: the signals to combine, comma-separated. */
+    public static final String DETECTOR_SIGNALS = "detector.signals";
+
     /** File of an ONNX model inside its directory; TensorFlow models are always saved_model.pb. */
     public static final String MODEL_FILE = "model.file";
     /** ONNX file loaded when the descriptor has no {@value #MODEL_FILE} property. */
@@ -95,6 +103,18 @@ public final class ModelDescriptor implements Serializable {
             throw reader.invalid(ENGINE, engine, "supported engines are " + TENSORFLOW_ENGINE + " and " + ONNX_ENGINE);
         }
         this.modelFile = reader.optionalString(MODEL_FILE, DEFAULT_ONNX_FILE);
+        String calibratedZ = reader.optionalString(DETECTOR_CALIBRATED_Z, null);
+        if (calibratedZ != null) {
+            double z;
+            try {
+                z = Double.parseDouble(calibratedZ);
+            } catch (NumberFormatException e) {
+                z = Double.NaN;
+            }
+            if (!(z > 0 && z < 100)) {
+                throw reader.invalid(DETECTOR_CALIBRATED_Z, calibratedZ, "a number above 0 and below 100");
+            }
+        }
         this.inputName = reader.requireString(INPUT_NAME);
         this.inputLength = reader.requirePositiveInt(INPUT_LENGTH);
         this.inputKind = reader.requireString(INPUT_KIND);
@@ -299,6 +319,17 @@ public final class ModelDescriptor implements Serializable {
     /** Model version, unique per {@link #id()}. */
     public String version() {
         return version;
+    }
+
+    /** Returns the model's suggested calibrated z-score, or NaN when it declares none. */
+    public double detectorCalibratedZ() {
+        String value = properties.get(DETECTOR_CALIBRATED_Z);
+        return value == null ? Double.NaN : Double.parseDouble(value);
+    }
+
+    /** Returns the model's suggested detector signals, or null when it declares none. */
+    public String detectorSignals() {
+        return properties.get(DETECTOR_SIGNALS);
     }
 
     /** File name of an ONNX model in its directory; meaningless for TensorFlow models. */

@@ -153,7 +153,7 @@ public final class FmadOptions {
     public static final ConfigOption<String> MODEL =
             ConfigOptions.key("encoder.model")
                     .stringType()
-                    .defaultValue("classpath:io/fmad/models/fmad-ts-ae/1")
+                    .defaultValue("classpath:io/fmad/models/fmad-ts-fm/3")
                     .withDescription(
                             "The encoder model: classpath:RESOURCE_DIR for a model shipped in a"
                                     + " jar, or the path of a directory with a model.properties and"

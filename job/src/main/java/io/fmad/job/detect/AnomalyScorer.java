@@ -19,7 +19,7 @@ import java.util.Arrays;
  *       the windows one and two seasonal periods earlier ({@link SeasonalMemory}). Each is scored
  *       twice. Once as a z-score
  *       against the key's exponentially weighted mean and variance of that signal, where a z of
- *       {@value #CALIBRATED_Z} reaches the anomaly level: the raw scores have heavier tails than a
+ *       {@code detector.calibrated-z} of the model, {@value #DEFAULT_CALIBRATED_Z} by default, reaches the anomaly level: the raw scores have heavier tails than a
  *       normal distribution, and the plain 0.999 quantile raised too many false alarms. And once
  *       against the highest value of the last {@code detector.record-span} windows, where
  *       exceeding that record by {@value #RECORD_MARGIN} (natural log units, about 10 %) reaches the
@@ -49,8 +49,11 @@ public final class AnomalyScorer {
     /** z-score of the standard normal 0.999 quantile: every signal's anomaly level maps to it. */
     static final double REFERENCE_Z = 3.0902;
 
-    /** z-score of a calibrated foundation-model signal that reaches the anomaly level. */
-    static final double CALIBRATED_Z = 3.7;
+    /**
+     * z-score of a calibrated model signal that reaches the anomaly level, unless the model's
+     * descriptor suggests another ({@code detector.calibrated-z}).
+     */
+    public static final double DEFAULT_CALIBRATED_Z = 3.7;
 
     /** Margin over the record, in natural log units of the raw score, that reaches the anomaly level. */
     static final double RECORD_MARGIN = 0.1;
@@ -242,12 +245,12 @@ public final class AnomalyScorer {
     }
 
     /** z-score of {@code raw} against channel {@code c}'s statistics, on the reference scale. */
-    private static double calibratedZ(double raw, double[] mean, double[] variance, int c, long count) {
+    private double calibratedZ(double raw, double[] mean, double[] variance, int c, long count) {
         if (Double.isNaN(raw) || count < MIN_CALIBRATION_SAMPLES) {
             return Double.NEGATIVE_INFINITY;
         }
         double z = (raw - mean[c]) / Math.sqrt(Math.max(variance[c], VARIANCE_FLOOR));
-        return z * REFERENCE_Z / CALIBRATED_Z;
+        return z * REFERENCE_Z / settings.calibratedZ();
     }
 
     /** z-score of {@code raw} against the record of {@code tracker}, on the reference scale. */

@@ -11,6 +11,8 @@ import java.util.Set;
  *
  * @param signals the signals combined into the score; {@link DetectorSignal#FORECAST} counts only
  *     when the model has a forecast output
+ * @param calibratedZ z-score of a calibrated model signal that scores like a 0.999 anomaly score;
+ *     models may suggest their own in {@code model.properties}
  * @param threshold anomaly score in (0, 1) at or above which an alert is emitted
  * @param warmUp windows a key is scored on before it may alert
  * @param scoreSpan span, in windows, of the calibration statistics of the model's raw scores
@@ -31,6 +33,7 @@ import java.util.Set;
  */
 public record DetectorSettings(
         Set<DetectorSignal> signals,
+        double calibratedZ,
         double threshold,
         int warmUp,
         int scoreSpan,
@@ -50,6 +53,9 @@ public record DetectorSettings(
             throw new IllegalArgumentException("signals must name at least one signal, were " + signals);
         }
         signals = Collections.unmodifiableSet(EnumSet.copyOf(signals));
+        if (!(calibratedZ > 0)) {
+            throw new IllegalArgumentException("calibratedZ must be positive, was " + calibratedZ);
+        }
         if (!(threshold > 0 && threshold < 1)) {
             throw new IllegalArgumentException("threshold must be in (0, 1), was " + threshold);
         }

@@ -26,7 +26,7 @@ class AnomalyScorerTest {
     private long sequence;
 
     private static DetectorSettings settings(Set<DetectorSignal> signals) {
-        return new DetectorSettings(signals, 0.999, 100, 200, 10, 0.99, 4.0, WINDOW, 0.01, 4096, 2048, 0, Duration.ZERO);
+        return new DetectorSettings(signals, AnomalyScorer.DEFAULT_CALIBRATED_Z, 0.999, 100, 200, 10, 0.99, 4.0, WINDOW, 0.01, 4096, 2048, 0, Duration.ZERO);
     }
 
     /** Builds a flat window within [99, 101] whose newest value is {@code last}. */

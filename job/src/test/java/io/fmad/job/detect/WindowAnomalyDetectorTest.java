@@ -34,6 +34,7 @@ class WindowAnomalyDetectorTest {
     private static DetectorSettings settings(int warmUp, int cooldown) {
         return new DetectorSettings(
                 EnumSet.allOf(DetectorSignal.class),
+                AnomalyScorer.DEFAULT_CALIBRATED_Z,
                 0.999, warmUp, 200, cooldown, 0.99, 4.0, WINDOW, 0.01, 4096, 2048, 0, Duration.ofDays(7));
     }
 
