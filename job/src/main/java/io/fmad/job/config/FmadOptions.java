@@ -193,9 +193,10 @@ public final class FmadOptions {
                             "Signals the detector combines, comma-separated: reconstruction (the"
                                     + " model's reconstruction error), forecast (the error of the"
                                     + " model's forecast), seasonal (distance to the same time one"
-                                    + " and two periods earlier), level and range. 'all' takes every"
-                                    + " signal the model can feed; a listed signal whose model"
-                                    + " output is missing fails at start. 'reconstruction,forecast'"
+                                    + " and two periods earlier), level and range. 'all' takes the"
+                                    + " set the model suggests in its model.properties, else every"
+                                    + " signal it can feed; a listed signal whose model output is"
+                                    + " missing fails at start. 'reconstruction,forecast'"
                                     + " with a forecasting model such as fmad-ts-fm runs the model"
                                     + " alone as the detector.");
 
