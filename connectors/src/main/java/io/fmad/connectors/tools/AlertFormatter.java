@@ -4,6 +4,7 @@ import java.util.Locale;
 
 import io.fmad.avro.AnomalyAlert;
 import io.fmad.avro.Explanation;
+import io.fmad.avro.RunbookReference;
 
 /** Formats an {@link AnomalyAlert} as one readable line for consoles and logs. */
 public final class AlertFormatter {
@@ -14,7 +15,9 @@ public final class AlertFormatter {
      * Returns one line with the window end time (ISO-8601 UTC), key, score, threshold, severity,
      * detector and the explanation summary, for example {@code 2014-02-19T15:00:00Z key=cpu-1
      * score=0.973 threshold=0.900 severity=HIGH detector=knn summary="CPU rose sharply"}. Line
-     * breaks in the summary are replaced by spaces so that each alert stays on one line.
+     * breaks in the summary are replaced by spaces so that each alert stays on one line. When the
+     * explanation has runbook references, the line ends with the most similar one and its cosine
+     * similarity, for example {@code runbook="Disk full" (0.62)}.
      */
     public static String format(AnomalyAlert alert) {
         Explanation explanation = alert.getExplanation();
@@ -27,7 +30,7 @@ public final class AlertFormatter {
                 summary += " (fallback)";
             }
         }
-        return String.format(
+        String line = String.format(
                 Locale.ROOT,
                 "%s key=%s score=%.4f threshold=%.4f severity=%s detector=%s summary=%s",
                 alert.getWindowEnd(),
@@ -37,5 +40,10 @@ public final class AlertFormatter {
                 alert.getSeverity(),
                 alert.getDetector(),
                 summary);
+        if (explanation != null && !explanation.getReferences().isEmpty()) {
+            RunbookReference top = explanation.getReferences().get(0);
+            line += String.format(Locale.ROOT, " runbook=\"%s\" (%.2f)", top.getTitle(), top.getSimilarity());
+        }
+        return line;
     }
 }

@@ -19,12 +19,14 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.MissingSchemaException;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.fmad.avro.AnomalyAlert;
 import io.fmad.avro.MetricEvent;
 import io.fmad.connectors.testing.TestRecords;
 
@@ -83,6 +85,25 @@ class SingleObjectCodecTest {
         assertThat(read.getTimestamp()).isEqualTo(TestRecords.T0);
         assertThat(read.getValues()).containsExactly(Map.entry("cpu", 0.75));
         assertThat(read.getTags()).containsExactly(Map.entry("region", "eu"));
+    }
+
+    @Test
+    void decode_readsAlertWithoutReferences() throws IOException {
+        // The first AnomalyAlert schema lacks Explanation.references, which is appended last, so the
+        // older schema writes the same record without it.
+        Schema first = parseTestSchema("AnomalyAlert-1.avsc");
+        AnomalyAlert alert = TestRecords.alert("host-1", 3);
+        byte[] bytes =
+                new BinaryMessageEncoder<AnomalyAlert>(SpecificData.getForClass(AnomalyAlert.class), first)
+                        .encode(alert)
+                        .array();
+
+        AnomalyAlert read = SingleObjectCodec.forClass(AnomalyAlert.class).decode(bytes);
+
+        assertThat(SchemaNormalization.parsingFingerprint64(first))
+                .isNotEqualTo(SchemaNormalization.parsingFingerprint64(AnomalyAlert.getClassSchema()));
+        assertThat(read.getExplanation().getReferences()).isEmpty();
+        assertThat(read).isEqualTo(alert);
     }
 
     @Test
