@@ -20,6 +20,8 @@ import io.fmad.job.encode.EncoderSettings;
 import io.fmad.job.ingest.DeadLetterRouter;
 import io.fmad.job.interpret.AsyncInterpreterFunction;
 import io.fmad.job.interpret.BuiltInExplainer;
+import io.fmad.job.interpret.InterpreterFactory;
+import io.fmad.job.interpret.RunbookRetriever;
 import io.fmad.job.window.SeriesWindow;
 import io.fmad.job.window.SlidingWindowFunction;
 import io.fmad.models.DeviceSelection;
@@ -89,6 +91,12 @@ public final class FmadPipeline {
                     config.logs.warmUp,
                     config.logs.memorySize,
                     config.logs.cacheSize);
+        }
+        if (!config.runbooks.isEmpty()) {
+            LOG.info(
+                    "Runbook retrieval: {} entries, top {} per alert",
+                    config.runbooks.size(),
+                    config.interpreterTopK);
         }
         return descriptor;
     }
@@ -196,15 +204,7 @@ public final class FmadPipeline {
                 .name("dead-letters-sink")
                 .uid("dead-letters-sink");
 
-        SingleOutputStreamOperator<AnomalyAlert> explained =
-                AsyncDataStream.orderedWait(
-                                alerts,
-                                new AsyncInterpreterFunction(BuiltInExplainer::new),
-                                config.interpreterTimeout.toMillis(),
-                                TimeUnit.MILLISECONDS,
-                                config.interpreterCapacity)
-                        .name("interpreter")
-                        .uid("interpreter");
+        SingleOutputStreamOperator<AnomalyAlert> explained = interpret(alerts, config);
 
         explained
                 .sinkTo(
@@ -217,6 +217,29 @@ public final class FmadPipeline {
                                 config.kafkaProperties))
                 .name("alerts-sink")
                 .uid("alerts-sink");
+    }
+
+    /** Adds the interpreter stage, which fills in each alert's explanation; see {@link AsyncInterpreterFunction}. */
+    static SingleOutputStreamOperator<AnomalyAlert> interpret(DataStream<AnomalyAlert> alerts, FmadConfig config) {
+        return AsyncDataStream.orderedWait(
+                        alerts,
+                        new AsyncInterpreterFunction(interpreterFactory(config)),
+                        config.interpreterTimeout.toMillis(),
+                        TimeUnit.MILLISECONDS,
+                        config.interpreterCapacity)
+                .name("interpreter")
+                .uid("interpreter");
+    }
+
+    /**
+     * Returns the interpreter of the job: the built-in explainer, plus runbook retrieval when
+     * {@code interpreter.runbooks} is set.
+     */
+    static InterpreterFactory interpreterFactory(FmadConfig config) {
+        if (config.runbooks.isEmpty()) {
+            return BuiltInExplainer::new;
+        }
+        return RunbookRetriever.factory(config.runbooks, config.interpreterTopK);
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.fmad.job.config;
 
 import io.fmad.job.detect.DetectorSignal;
+import io.fmad.job.interpret.RunbookEntry;
+import io.fmad.job.interpret.RunbookLibrary;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -8,6 +10,7 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.util.TimeUtils;
 
 import java.io.Serializable;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -76,6 +79,9 @@ public final class FmadConfig implements Serializable {
 
     public final Duration interpreterTimeout;
     public final int interpreterCapacity;
+    /** The runbook entries read from {@code interpreter.runbooks}, empty when it is unset. */
+    public final List<RunbookEntry> runbooks;
+    public final int interpreterTopK;
 
     public final Duration stateTtl;
 
@@ -130,6 +136,8 @@ public final class FmadConfig implements Serializable {
 
         interpreterTimeout = get(c, FmadOptions.INTERPRETER_TIMEOUT);
         interpreterCapacity = get(c, FmadOptions.INTERPRETER_CAPACITY);
+        runbooks = loadRunbooks(get(c, FmadOptions.INTERPRETER_RUNBOOKS));
+        interpreterTopK = get(c, FmadOptions.INTERPRETER_TOP_K);
 
         stateTtl = get(c, FmadOptions.STATE_TTL);
 
@@ -315,12 +323,30 @@ public final class FmadConfig implements Serializable {
 
         requirePositive(FmadOptions.INTERPRETER_TIMEOUT, interpreterTimeout);
         requireRange(FmadOptions.INTERPRETER_CAPACITY, interpreterCapacity, 1, 100_000);
+        requireRange(FmadOptions.INTERPRETER_TOP_K, interpreterTopK, 1, 100);
 
         if (parallelism != -1) {
             requireRange(FmadOptions.PARALLELISM, parallelism, 1, 32_768);
         }
 
         logs.validate(this);
+    }
+
+    private static List<RunbookEntry> loadRunbooks(String folder) {
+        if (folder == null) {
+            return List.of();
+        }
+        try {
+            return RunbookLibrary.load(Path.of(folder));
+        } catch (IllegalArgumentException e) {
+            // InvalidPathException, for a malformed path, is an IllegalArgumentException too.
+            throw new IllegalArgumentException(
+                    "Invalid value '" + folder + "' for option '" + FmadOptions.INTERPRETER_RUNBOOKS.key() + "': "
+                            + e.getMessage() + ". Expected a readable directory with at least one UTF-8 *"
+                            + RunbookLibrary.EXTENSION + " file whose title is a Markdown heading such as"
+                            + " '# Disk full'.",
+                    e);
+        }
     }
 
     static void requireNonBlank(ConfigOption<String> option, String value) {

@@ -312,6 +312,23 @@ public final class FmadOptions {
                     .defaultValue(100)
                     .withDescription("Alerts in flight in the interpreter, per subtask.");
 
+    public static final ConfigOption<String> INTERPRETER_RUNBOOKS =
+            ConfigOptions.key("interpreter.runbooks")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Directory of Markdown runbook entries, one *.md file per entry with"
+                                    + " its title on the first heading. When set, each alert's"
+                                    + " explanation lists the interpreter.top-k entries most"
+                                    + " similar to it by MiniLM sentence embeddings. Unset turns"
+                                    + " retrieval off. Read once at job start.");
+
+    public static final ConfigOption<Integer> INTERPRETER_TOP_K =
+            ConfigOptions.key("interpreter.top-k")
+                    .intType()
+                    .defaultValue(3)
+                    .withDescription("Runbook entries attached to each alert, most similar first.");
+
     // ---------------------------------------------------------------- State
 
     public static final ConfigOption<Duration> STATE_TTL =
@@ -393,6 +410,8 @@ public final class FmadOptions {
                     SEASON_PERIOD,
                     INTERPRETER_TIMEOUT,
                     INTERPRETER_CAPACITY,
+                    INTERPRETER_RUNBOOKS,
+                    INTERPRETER_TOP_K,
                     STATE_TTL,
                     JOB_NAME,
                     PARALLELISM,
