@@ -2,6 +2,7 @@ package io.fmad.job.interpret;
 
 import io.fmad.avro.AnomalyAlert;
 import io.fmad.avro.ValueStatistics;
+import io.fmad.job.logs.LogNoveltyDetector;
 
 import java.util.Comparator;
 import java.util.List;
@@ -9,10 +10,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Builds the retrieval query text of an alert, in words a runbook would use: each value that drove
- * the score with its direction and its distance from the key's baseline mean in baseline standard
- * deviations, the summary a detector wrote itself (for a log-novelty alert it quotes the new log
- * template), and last the key.
+ * Builds the retrieval query text of an alert in words a runbook would use. For a metric alert it
+ * names each value that drove the score, with its direction and its distance from the key's
+ * baseline mean in baseline standard deviations. The summary a detector wrote itself and the key
+ * follow. For a log-novelty alert it is the line's level and new template, then the key.
  *
  * <p>The raw window values are left out and the key comes last, because MiniLM embeds the whole
  * text. With the key first and the maximum, baseline and last values in the text, the shipped
@@ -29,6 +30,14 @@ final class AlertQuery {
     private AlertQuery() {}
 
     static String build(AnomalyAlert alert) {
+        if (LogNoveltyDetector.NAME.equals(alert.getDetector()) && alert.getExplanation() != null) {
+            // The rest of the log detector's summary (the nearest known template and the rates)
+            // describes normal lines and would pull the ranking towards them.
+            String template = LogNoveltyDetector.newTemplateOf(alert.getExplanation().getSummary());
+            if (template != null) {
+                return template + ". Key " + alert.getKey() + ".";
+            }
+        }
         List<String> drivers = alert.getContributions().entrySet().stream()
                 .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder())
                         .thenComparing(Map.Entry.comparingByKey()))

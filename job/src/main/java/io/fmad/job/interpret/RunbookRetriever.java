@@ -37,10 +37,7 @@ public final class RunbookRetriever implements Interpreter {
     /** The interpreter's name: the built-in explainer's, with {@value #NAME_SUFFIX}. */
     public static final String NAME = BuiltInExplainer.NAME + NAME_SUFFIX;
 
-    /**
-     * Tokens kept per text, {@code [CLS]} and {@code [SEP]} included. The shipped entries are 90
-     * to 130 tokens long, and longer entries are truncated.
-     */
+    /** Tokens kept per text, {@code [CLS]} and {@code [SEP]} included; longer entries are truncated. */
     static final int MAX_TOKENS = 256;
 
     private final List<RunbookEntry> entries;

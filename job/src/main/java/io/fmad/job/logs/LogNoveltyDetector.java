@@ -23,6 +23,8 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Flags log lines unlike their key's history: a line alerts when its template is new to the key
@@ -237,6 +239,19 @@ public class LogNoveltyDetector extends KeyedProcessFunction<String, LogLine, An
     }
 
     /** Describes the alert, quoting the line's template and its nearest remembered template. */
+    /** The first sentence of a summary that {@link #explain} writes, with the level and the template. */
+    private static final Pattern NEW_TEMPLATE_SENTENCE =
+            Pattern.compile("^Key '.*?' logged a new (\\S+) template '(.*?)' \\(score ");
+
+    /**
+     * Returns the level and the new template quoted in a summary that this detector wrote, as
+     * {@code new ERROR log line: TEMPLATE}, or null when {@code summary} has another form.
+     */
+    public static String newTemplateOf(String summary) {
+        Matcher matcher = NEW_TEMPLATE_SENTENCE.matcher(summary);
+        return matcher.find() ? "new " + matcher.group(1) + " log line: " + matcher.group(2) : null;
+    }
+
     static Explanation explain(LogLine line, NoveltyScorer.Novelty novelty, LogNoveltyState current, double threshold) {
         StringBuilder summary = new StringBuilder();
         summary.append(String.format(

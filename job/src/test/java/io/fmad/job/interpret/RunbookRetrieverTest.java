@@ -85,6 +85,25 @@ class RunbookRetrieverTest {
     }
 
     @Test
+    void explain_ranksMemoryLeakFirstForOutOfMemoryLogLine() throws Exception {
+        Explanation fromDetector =
+                Explanation.newBuilder()
+                        .setSummary(
+                                "Key 'host-03' logged a new ERROR template 'java.lang.OutOfMemoryError: Java heap"
+                                        + " space' (score 0.99998, threshold 0.998). Its nearest of the key's 8"
+                                        + " remembered templates, 'fetched <NUM> messages from partition <NUM> at"
+                                        + " offset <NUM>', lies at cosine distance 0.839.")
+                        .setInterpreter("log-novelty")
+                        .build();
+        AnomalyAlert alert = alert("host-03", "log-novelty", Map.of(), Map.of(), fromDetector);
+
+        Explanation explanation = retriever.explain(alert).get();
+
+        assertThat(sources(explanation)).as("references %s", explanation.getReferences()).first()
+                .isEqualTo("memory-leak.md");
+    }
+
+    @Test
     void explain_keepsBuiltInTextAndOrdersReferences() throws Exception {
         AnomalyAlert alert = metricAlert("disk_used_percent", 97.5, 60.0, 4.0);
 

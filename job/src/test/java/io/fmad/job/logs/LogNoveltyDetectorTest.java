@@ -121,6 +121,17 @@ class LogNoveltyDetectorTest {
     }
 
     @Test
+    void newTemplateOf_readsExplainedAlert() throws Exception {
+        logNormal("svc-a", 3_000);
+
+        log("svc-a", LogLevel.ERROR, UNLIKE_NORMAL);
+
+        String summary = alerts().get(0).getExplanation().getSummary();
+        assertThat(LogNoveltyDetector.newTemplateOf(summary)).isEqualTo("new ERROR log line: " + UNLIKE_NORMAL);
+        assertThat(LogNoveltyDetector.newTemplateOf("Key 'svc-a' scored 0.9990.")).isNull();
+    }
+
+    @Test
     void alertId_stableForSameLine() throws Exception {
         logNormal("svc-a", 3_000);
         long lineTime = time + 1_000;
