@@ -44,7 +44,8 @@ import java.util.stream.Stream;
  * Flink MiniCluster, an input stream, and the alerts printed as they arrive.
  *
  * <pre>
- * LocalRunner [--input PATH] [--value-name NAME] [--keys N] [--days N] [--logs N] [--seed N] [--OPTION VALUE ...]
+ * LocalRunner [--input PATH] [--value-name NAME] [--keys N] [--days N] [--logs N] [--seed N] [--runbooks PATH|none]
+ *             [--OPTION VALUE ...]
  * </pre>
  *
  * <p>Without {@code --input}, the input is {@link MetricGenerator}'s demo stream plus a few invalid
@@ -53,6 +54,10 @@ import java.util.stream.Stream;
  * under PATH (one key per file), merged in event-time order, and no log lines. Any other option is
  * a job option (see {@link FmadOptions}). The sources are bounded, so the run ends by itself with a
  * summary.
+ *
+ * <p>The interpreter retrieves from the repository's example runbooks ({@value #RUNBOOKS_FOLDER}),
+ * unless {@code --runbooks} names another folder, {@code --runbooks none} turns retrieval off, or
+ * the job option {@code interpreter.runbooks} is given.
  */
 public final class LocalRunner {
 
@@ -61,6 +66,9 @@ public final class LocalRunner {
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(2);
     private static final int DEFAULT_LOG_LINES = 4_000;
     private static final int MAX_COUNT = 100_000;
+    /** The example runbook folder at the repository's top level. */
+    static final String RUNBOOKS_FOLDER = "runbooks";
+    private static final String NO_RUNBOOKS = "none";
 
     private final PrintStream out;
 
@@ -90,6 +98,10 @@ public final class LocalRunner {
         /** Whether --logs was given. With --input, only --logs 0 is valid. */
         boolean logLinesGiven;
         long seed = 42;
+        /** The runbook folder, or null for no retrieval. */
+        Path runbooks = defaultRunbooks();
+        /** Whether --runbooks was given. */
+        boolean runbooksGiven;
         final Map<String, String> jobSettings = new LinkedHashMap<>();
     }
 
@@ -97,7 +109,7 @@ public final class LocalRunner {
         if (List.of(args).contains("--help")) {
             out.println(
                     "Usage: demo.sh [--input PATH] [--value-name NAME] [--keys N] [--days N] [--logs N] [--seed N]"
-                            + " [--OPTION VALUE ...]\n\n"
+                            + " [--runbooks PATH|none] [--OPTION VALUE ...]\n\n"
                             + "  --input PATH       replay NAB-format CSV files (timestamp,value; a file or a folder)"
                             + " instead of the generated stream, one key per file\n"
                             + "  --value-name NAME  value name given to the CSV column (default "
@@ -107,6 +119,9 @@ public final class LocalRunner {
                             + "  --logs N           log lines per generated host, one per second, with one injected"
                             + " anomaly per host (default " + DEFAULT_LOG_LINES + "; 0 turns logs off; not with --input)\n"
                             + "  --seed N           seed of the generated metrics and logs (default 42)\n"
+                            + "  --runbooks PATH    folder of Markdown runbook entries retrieved for each alert"
+                            + " (default: the repository's " + RUNBOOKS_FOLDER + "/ folder; none turns retrieval off;"
+                            + " sets interpreter.runbooks)\n"
                             + "\nThe demo sets kafka.bounded true, kafka.starting-offsets EARLIEST, checkpoint.interval 2 s,"
                             + " kafka.transaction-timeout 2 min and checkpoint.timeout 1 min unless given.\n"
                             + "\nJob options:\n"
@@ -116,7 +131,12 @@ public final class LocalRunner {
         long startNanos = System.nanoTime();
         RunnerOptions options = parse(args);
         // Everything that can be checked without a broker fails here, before one starts.
-        FmadPipeline.validateModel(configure(options, "127.0.0.1:9092"));
+        FmadConfig checked = configure(options, "127.0.0.1:9092");
+        FmadPipeline.validateModel(checked);
+        if (checked.runbooks.isEmpty() && !options.runbooksGiven) {
+            out.printf("No %s/ folder in %s or its parent, so alerts carry no runbook entries;"
+                    + " give --runbooks PATH to retrieve from one%n", RUNBOOKS_FOLDER, Path.of("").toAbsolutePath());
+        }
         NabCsvReader.ReadResult input = options.input == null ? null : readInput(options);
 
         Path workDir = Files.createTempDirectory("fmad-local-");
@@ -229,6 +249,12 @@ public final class LocalRunner {
                     options.seed = parseLong(argument, require(argument, value));
                     i++;
                     break;
+                case "--runbooks":
+                    String folder = require(argument, value);
+                    options.runbooks = folder.equals(NO_RUNBOOKS) ? null : Path.of(folder);
+                    options.runbooksGiven = true;
+                    i++;
+                    break;
                 default:
                     jobArgs.add(argument);
             }
@@ -246,6 +272,26 @@ public final class LocalRunner {
             options.logLines = 0;
         }
         return options;
+    }
+
+    /**
+     * Returns the example runbook folder, looked up in the working directory and its parent, so
+     * that both the repository root (scripts/demo.sh) and the job module (Maven tests) find it.
+     * Returns null, which turns retrieval off, when neither contains it.
+     */
+    private static Path defaultRunbooks() {
+        Path workingDirectory = Path.of("").toAbsolutePath();
+        List<Path> candidates = new ArrayList<>();
+        candidates.add(workingDirectory.resolve(RUNBOOKS_FOLDER));
+        if (workingDirectory.getParent() != null) {
+            candidates.add(workingDirectory.getParent().resolve(RUNBOOKS_FOLDER));
+        }
+        for (Path candidate : candidates) {
+            if (Files.isDirectory(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
     }
 
     private static String require(String option, String value) {
@@ -278,6 +324,11 @@ public final class LocalRunner {
         }
     }
 
+    /** Returns the job configuration that {@link #run} would use for {@code args}, without starting a broker. */
+    static FmadConfig configuration(String[] args) {
+        return configure(parse(args), "127.0.0.1:9092");
+    }
+
     /** Local defaults (bounded replay from the start, short checkpoints), then the user's options. */
     private static FmadConfig configure(RunnerOptions options, String bootstrapServers) {
         Map<String, String> settings = new LinkedHashMap<>();
@@ -291,6 +342,9 @@ public final class LocalRunner {
         settings.put(FmadOptions.JOB_NAME.key(), "fmad-local");
         if (options.logLines > 0) {
             settings.put(LogOptions.LOGS_TOPIC.key(), LocalKafka.LOGS_TOPIC);
+        }
+        if (options.runbooks != null) {
+            settings.put(FmadOptions.INTERPRETER_RUNBOOKS.key(), options.runbooks.toString());
         }
         settings.putAll(options.jobSettings);
         return FmadConfig.from(settings);

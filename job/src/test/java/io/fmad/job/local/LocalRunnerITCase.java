@@ -47,6 +47,14 @@ class LocalRunnerITCase {
     }
 
     @Test
+    void demo_printsTopRunbookEntryOfEachAlert() {
+        List<String> alertLines = output.lines().filter(line -> line.startsWith("ALERT ")).toList();
+
+        assertThat(alertLines).isNotEmpty();
+        assertThat(alertLines).allSatisfy(line -> assertThat(line).containsPattern(" runbook=\"[^\"]+\" \\(-?\\d\\.\\d\\d\\)$"));
+    }
+
+    @Test
     void demo_printsMetricSummaryWithoutLogAlerts() {
         assertThat(output).contains("\nSummary\n").contains("  injected anomalies:\n");
         assertThat(output).containsPattern("alerts matching no injected anomaly \\(false alarms\\): \\d+");

@@ -3,6 +3,9 @@ package io.fmad.job.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fmad.job.config.FmadConfig;
+import io.fmad.job.interpret.RunbookEntry;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +27,29 @@ class LocalRunnerTest {
         assertThat(output.toString(StandardCharsets.UTF_8))
                 .contains("[--logs N]")
                 .contains("--logs N           log lines per generated host");
+    }
+
+    @Test
+    void runbooks_defaultToShippedExamples() {
+        FmadConfig config = LocalRunner.configuration(new String[0]);
+
+        assertThat(config.runbooks).extracting(RunbookEntry::source).contains("disk-full.md");
+    }
+
+    @Test
+    void runbooks_noneTurnsRetrievalOff() {
+        FmadConfig config = LocalRunner.configuration(new String[] {"--runbooks", "none"});
+
+        assertThat(config.runbooks).isEmpty();
+    }
+
+    @Test
+    void runbooks_rejectsMissingFolder(@TempDir Path parent) {
+        String missing = parent.resolve("missing").toString();
+
+        assertThatThrownBy(() -> LocalRunner.configuration(new String[] {"--runbooks", missing}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Invalid value '" + missing + "' for option 'interpreter.runbooks'");
     }
 
     @Test
