@@ -28,6 +28,7 @@ import io.fmad.models.DeviceSelection;
 import io.fmad.models.ModelDescriptor;
 import io.fmad.models.ModelLocation;
 
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -178,7 +179,12 @@ public final class FmadPipeline {
         configureExecution(env, config);
 
         DataStream<IngestedMetric> ingested =
-                env.fromSource(source(config), watermarks(config), "metrics-source")
+                env.fromSource(
+                                source(config),
+                                watermarks(config, (IngestedMetric record, long kafkaTimestamp) -> record.isValid()
+                                        ? record.event.getTimestamp().toEpochMilli()
+                                        : Long.MIN_VALUE),
+                                "metrics-source")
                         .uid("metrics-source");
 
         SingleOutputStreamOperator<MetricEvent> metrics =
@@ -359,18 +365,14 @@ public final class FmadPipeline {
     }
 
     /**
-     * Bounded out-of-orderness per partition, with idleness. Dead letters get the smallest
-     * timestamp so they never advance the watermark: their Kafka timestamps are wall-clock times,
-     * which would make every replayed event late.
+     * Returns the watermark strategy of a Kafka source: bounded out-of-orderness per partition,
+     * with idleness. {@code eventTime} must give dead letters the smallest timestamp, so they never
+     * advance the watermark: their Kafka timestamps are wall-clock times, which would make every
+     * replayed event late.
      */
-    private static WatermarkStrategy<IngestedMetric> watermarks(FmadConfig config) {
-        WatermarkStrategy<IngestedMetric> strategy =
-                WatermarkStrategy.<IngestedMetric>forBoundedOutOfOrderness(config.outOfOrderness)
-                        .withTimestampAssigner(
-                                (record, kafkaTimestamp) ->
-                                        record.isValid()
-                                                ? record.event.getTimestamp().toEpochMilli()
-                                                : Long.MIN_VALUE);
+    static <T> WatermarkStrategy<T> watermarks(FmadConfig config, SerializableTimestampAssigner<T> eventTime) {
+        WatermarkStrategy<T> strategy =
+                WatermarkStrategy.<T>forBoundedOutOfOrderness(config.outOfOrderness).withTimestampAssigner(eventTime);
         if (!config.idleness.isZero()) {
             strategy = strategy.withIdleness(config.idleness);
         }

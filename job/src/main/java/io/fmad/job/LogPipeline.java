@@ -17,7 +17,6 @@ import io.fmad.job.logs.LogTemplateFunction;
 import io.fmad.job.logs.MiniLmTemplateEmbedder;
 import io.fmad.job.logs.TemplateEmbedderFactory;
 
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -59,7 +58,12 @@ public final class LogPipeline {
         }
 
         SingleOutputStreamOperator<LogEvent> events =
-                env.fromSource(source(config), watermarks(config), "logs-source")
+                env.fromSource(
+                                source(config),
+                                FmadPipeline.watermarks(config, (IngestedLog record, long kafkaTimestamp) -> record.isValid()
+                                        ? record.event.getTimestamp().toEpochMilli()
+                                        : Long.MIN_VALUE),
+                                "logs-source")
                         .uid("logs-source")
                         .process(new LogDeadLetterRouter())
                         .name("route-log-dead-letters")
@@ -95,23 +99,5 @@ public final class LogPipeline {
                 config.bounded,
                 config.kafkaProperties,
                 new LogValidator(config.maxFutureSkew));
-    }
-
-    /**
-     * Returns the metrics source's watermark strategy for logs: bounded out-of-orderness per
-     * partition, with idleness. Dead letters get the smallest timestamp.
-     */
-    private static WatermarkStrategy<IngestedLog> watermarks(FmadConfig config) {
-        WatermarkStrategy<IngestedLog> strategy =
-                WatermarkStrategy.<IngestedLog>forBoundedOutOfOrderness(config.outOfOrderness)
-                        .withTimestampAssigner(
-                                (record, kafkaTimestamp) ->
-                                        record.isValid()
-                                                ? record.event.getTimestamp().toEpochMilli()
-                                                : Long.MIN_VALUE);
-        if (!config.idleness.isZero()) {
-            strategy = strategy.withIdleness(config.idleness);
-        }
-        return strategy;
     }
 }
