@@ -73,7 +73,7 @@ class FmadPipelineModelTest {
     }
 
     @Test
-    void detectorSettings_modelWithoutSuggestionKeepsTheDefaultCalibration() {
+    void detectorSettings_keepDefaultCalibration() {
         assertThat(FmadPipeline.detectorSettings(FmadConfig.from(Map.of("encoder.model", AUTOENCODER))).calibratedZ())
                 .isEqualTo(AnomalyScorer.DEFAULT_CALIBRATED_Z);
     }

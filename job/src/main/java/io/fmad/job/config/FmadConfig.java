@@ -197,7 +197,7 @@ public final class FmadConfig implements Serializable {
         String raw = configuration.toMap().get(option.key());
         if (option.defaultValue() instanceof Duration && raw != null && UNITLESS_NUMBER.matcher(raw).matches()
                 && !ZERO.matcher(raw).matches()) {
-            // Flink reads a bare number as milliseconds, which nobody means for '5' or '30'.
+            // Flink reads a bare number as milliseconds, which is rarely what '5' or '30' means.
             throw invalid(option, raw, "a duration with a unit, such as '500 ms', '30 s' or '10 min'");
         }
         try {

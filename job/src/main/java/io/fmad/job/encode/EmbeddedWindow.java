@@ -8,7 +8,7 @@ import io.fmad.job.window.SeriesWindow;
  * <p>{@link #embeddings} holds channel {@code c}'s embedding at {@code c * embeddingDim}.
  * {@link #reconstructionErrors} holds, per channel, the mean squared error between the normalized
  * window and the model's reconstruction of it, or is null when the model has no reconstruction
- * output. {@link #forecasts} holds channel {@code c}'s forecast of the {@link #forecastLength}
+ * output. {@link #forecasts} contains channel {@code c}'s forecast of the {@link #forecastLength}
  * values after the window at {@code c * forecastLength}, in the same normalized units as the
  * window, or is null when the model has no forecast output.
  */

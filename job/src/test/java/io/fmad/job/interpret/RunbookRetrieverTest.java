@@ -52,7 +52,7 @@ class RunbookRetrieverTest {
     }
 
     @Test
-    void explain_ranksLatencyAfterDeployFirstForLatencyAlert() throws Exception {
+    void explain_latencyAlertFindsDeployEntry() throws Exception {
         Explanation explanation = retriever.explain(metricAlert("latency_ms", 900, 120, 15)).get();
 
         assertThat(sources(explanation)).as("references %s", explanation.getReferences()).first()
@@ -67,7 +67,7 @@ class RunbookRetrieverTest {
     }
 
     @Test
-    void explain_ranksLogErrorBurstFirstForNewErrorTemplate() throws Exception {
+    void explain_newErrorFindsErrorBurstEntry() throws Exception {
         Explanation fromDetector =
                 Explanation.newBuilder()
                         .setSummary(
@@ -85,7 +85,7 @@ class RunbookRetrieverTest {
     }
 
     @Test
-    void explain_ranksMemoryLeakFirstForOutOfMemoryLogLine() throws Exception {
+    void explain_outOfMemoryFindsMemoryLeakEntry() throws Exception {
         Explanation fromDetector =
                 Explanation.newBuilder()
                         .setSummary(
