@@ -17,7 +17,8 @@ public final class AlertFormatter {
      * score=0.973 threshold=0.900 severity=HIGH detector=knn summary="CPU rose sharply"}. Line
      * breaks in the summary are replaced by spaces so that each alert stays on one line. When the
      * explanation has runbook references, the line ends with the most similar one and its cosine
-     * similarity, for example {@code runbook="Disk full" (0.62)}.
+     * similarity, for example {@code runbook="Disk full" (0.62)}, and then with the likely cause and
+     * next step when the interpreter gave them, for example {@code cause="a runaway process"}.
      */
     public static String format(AnomalyAlert alert) {
         Explanation explanation = alert.getExplanation();
@@ -25,7 +26,7 @@ public final class AlertFormatter {
         if (explanation == null) {
             summary = "(no explanation)";
         } else {
-            summary = '"' + explanation.getSummary().replaceAll("[\\r\\n]+", " ") + '"';
+            summary = '"' + oneLine(explanation.getSummary()) + '"';
             if (explanation.getEnrichmentFailed()) {
                 summary += " (fallback)";
             }
@@ -44,6 +45,16 @@ public final class AlertFormatter {
             RunbookReference top = explanation.getReferences().get(0);
             line += String.format(Locale.ROOT, " runbook=\"%s\" (%.2f)", top.getTitle(), top.getSimilarity());
         }
+        if (explanation != null && explanation.getLikelyCause() != null) {
+            line += " cause=\"" + oneLine(explanation.getLikelyCause()) + '"';
+        }
+        if (explanation != null && explanation.getNextStep() != null) {
+            line += " next=\"" + oneLine(explanation.getNextStep()) + '"';
+        }
         return line;
+    }
+
+    private static String oneLine(String text) {
+        return text.replaceAll("[\\r\\n]+", " ");
     }
 }

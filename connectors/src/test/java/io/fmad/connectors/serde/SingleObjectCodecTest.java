@@ -107,6 +107,23 @@ class SingleObjectCodecTest {
     }
 
     @Test
+    void decode_readsAlertWithoutBuiltInSummary() throws IOException {
+        Schema second = parseTestSchema("AnomalyAlert-2.avsc");
+        AnomalyAlert alert = TestRecords.alert("host-1", 4);
+        byte[] bytes =
+                new BinaryMessageEncoder<AnomalyAlert>(SpecificData.getForClass(AnomalyAlert.class), second)
+                        .encode(alert)
+                        .array();
+
+        AnomalyAlert read = SingleObjectCodec.forClass(AnomalyAlert.class).decode(bytes);
+
+        assertThat(SchemaNormalization.parsingFingerprint64(second))
+                .isNotEqualTo(SchemaNormalization.parsingFingerprint64(AnomalyAlert.getClassSchema()));
+        assertThat(read.getExplanation().getBuiltInSummary()).isNull();
+        assertThat(read).isEqualTo(alert);
+    }
+
+    @Test
     void shippedSchemas_loadsEveryIndexOnTheClasspath() {
         assertThat(ShippedSchemas.loadHistory(getClass().getClassLoader()))
                 .extracting(Schema::getFullName)

@@ -18,7 +18,16 @@ class AlertFormatterTest {
 
         assertThat(line).isEqualTo(
                 "2024-03-01T12:00:59Z key=host-1 score=0.9500 threshold=0.9000 severity=HIGH detector=knn"
-                        + " summary=\"CPU rose sharply\"");
+                        + " summary=\"CPU rose sharply\" cause=\"a runaway process\"");
+    }
+
+    @Test
+    void format_endsWithNextStepWhenGiven() {
+        AnomalyAlert alert = TestRecords.alert("host-1", 0);
+        alert.getExplanation().setLikelyCause(null);
+        alert.getExplanation().setNextStep("Check the\nnewest deploy");
+
+        assertThat(AlertFormatter.format(alert)).endsWith("summary=\"CPU rose sharply\" next=\"Check the newest deploy\"");
     }
 
     @Test
