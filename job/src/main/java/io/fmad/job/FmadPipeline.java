@@ -21,6 +21,7 @@ import io.fmad.job.ingest.DeadLetterRouter;
 import io.fmad.job.interpret.AsyncInterpreterFunction;
 import io.fmad.job.interpret.BuiltInExplainer;
 import io.fmad.job.interpret.InterpreterFactory;
+import io.fmad.job.interpret.llm.LlmInterpreter;
 import io.fmad.job.interpret.RunbookRetriever;
 import io.fmad.job.window.SeriesWindow;
 import io.fmad.job.window.SlidingWindowFunction;
@@ -98,6 +99,17 @@ public final class FmadPipeline {
                     "Runbook retrieval: {} entries, top {} per alert",
                     config.runbooks.size(),
                     config.interpreterTopK);
+        }
+        if (config.llm.enabled()) {
+            LOG.info(
+                    "LLM interpreter: model {} at {}, {} attempts, {} requests in flight and {} per"
+                            + " second per subtask, API key {}",
+                    config.llm.model,
+                    config.llm.endpoint,
+                    config.llm.maxAttempts,
+                    config.llm.maxConcurrency,
+                    config.llm.rateLimit,
+                    config.llm.resolveApiKey() == null ? "none on the client" : "set (hidden)");
         }
         return descriptor;
     }
@@ -225,10 +237,14 @@ public final class FmadPipeline {
                 .uid("alerts-sink");
     }
 
-    /** Adds the interpreter stage, which fills in each alert's explanation; see {@link AsyncInterpreterFunction}. */
+    /**
+     * Adds the interpreter stage, which fills in each alert's explanation; see {@link
+     * AsyncInterpreterFunction}. Alerts are partitioned by key first, so that all alerts of one
+     * incident meet the same interpreter instance and its incident cache.
+     */
     static SingleOutputStreamOperator<AnomalyAlert> interpret(DataStream<AnomalyAlert> alerts, FmadConfig config) {
         return AsyncDataStream.orderedWait(
-                        alerts,
+                        alerts.keyBy(AnomalyAlert::getKey),
                         new AsyncInterpreterFunction(interpreterFactory(config)),
                         config.interpreterTimeout.toMillis(),
                         TimeUnit.MILLISECONDS,
@@ -239,13 +255,17 @@ public final class FmadPipeline {
 
     /**
      * Returns the interpreter of the job: the built-in explainer, plus runbook retrieval when
-     * {@code interpreter.runbooks} is set.
+     * {@code interpreter.runbooks} is set, plus an LLM when {@code interpreter.llm.endpoint} is set.
      */
     static InterpreterFactory interpreterFactory(FmadConfig config) {
-        if (config.runbooks.isEmpty()) {
-            return BuiltInExplainer::new;
+        InterpreterFactory base =
+                config.runbooks.isEmpty()
+                        ? BuiltInExplainer::new
+                        : RunbookRetriever.factory(config.runbooks, config.interpreterTopK);
+        if (!config.llm.enabled()) {
+            return base;
         }
-        return RunbookRetriever.factory(config.runbooks, config.interpreterTopK);
+        return LlmInterpreter.factory(config.llm, base, config.runbooks, config.interpreterTimeout);
     }
 
     /**

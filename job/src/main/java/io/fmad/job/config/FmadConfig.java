@@ -82,6 +82,8 @@ public final class FmadConfig implements Serializable {
     /** The runbook entries read from {@code interpreter.runbooks}, empty when it is unset. */
     public final List<RunbookEntry> runbooks;
     public final int interpreterTopK;
+    /** The LLM interpreter's settings. {@link LlmConfig#enabled()} returns whether an LLM is called. */
+    public final LlmConfig llm;
 
     public final Duration stateTtl;
 
@@ -138,6 +140,7 @@ public final class FmadConfig implements Serializable {
         interpreterCapacity = get(c, FmadOptions.INTERPRETER_CAPACITY);
         runbooks = loadRunbooks(get(c, FmadOptions.INTERPRETER_RUNBOOKS));
         interpreterTopK = get(c, FmadOptions.INTERPRETER_TOP_K);
+        llm = new LlmConfig(c);
 
         stateTtl = get(c, FmadOptions.STATE_TTL);
 
@@ -324,6 +327,7 @@ public final class FmadConfig implements Serializable {
         requirePositive(FmadOptions.INTERPRETER_TIMEOUT, interpreterTimeout);
         requireRange(FmadOptions.INTERPRETER_CAPACITY, interpreterCapacity, 1, 100_000);
         requireRange(FmadOptions.INTERPRETER_TOP_K, interpreterTopK, 1, 100);
+        llm.validate(interpreterTimeout);
 
         if (parallelism != -1) {
             requireRange(FmadOptions.PARALLELISM, parallelism, 1, 32_768);
@@ -365,7 +369,7 @@ public final class FmadConfig implements Serializable {
         }
     }
 
-    private static void requirePositive(ConfigOption<Duration> option, Duration value) {
+    static void requirePositive(ConfigOption<Duration> option, Duration value) {
         if (value.isNegative() || value.isZero()) {
             throw invalid(option, value, "a positive duration");
         }
@@ -384,7 +388,7 @@ public final class FmadConfig implements Serializable {
     }
 
     /** Formats durations as Flink's configuration reads them back, for example {@code 500 ms}. */
-    private static String format(Object value) {
+    static String format(Object value) {
         return value instanceof Duration ? TimeUtils.formatWithHighestUnit((Duration) value) : String.valueOf(value);
     }
 }

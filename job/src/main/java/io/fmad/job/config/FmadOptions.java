@@ -301,10 +301,12 @@ public final class FmadOptions {
     public static final ConfigOption<Duration> INTERPRETER_TIMEOUT =
             ConfigOptions.key("interpreter.timeout")
                     .durationType()
-                    .defaultValue(Duration.ofSeconds(5))
+                    .defaultValue(Duration.ofSeconds(20))
                     .withDescription(
                             "Time an alert's explanation may take. After it, the alert leaves"
-                                    + " with the built-in explanation, flagged as failed.");
+                                    + " with the built-in explanation, flagged as failed. Only an"
+                                    + " LLM comes near it: the built-in explanation and runbook"
+                                    + " retrieval take milliseconds.");
 
     public static final ConfigOption<Integer> INTERPRETER_CAPACITY =
             ConfigOptions.key("interpreter.capacity")
@@ -373,9 +375,12 @@ public final class FmadOptions {
                                     + " kafka.transaction-timeout, or the broker may abort a"
                                     + " transaction that a late checkpoint still commits.");
 
-    /** All options, for rejecting unknown keys and for printing help. The log options come last. */
+    /**
+     * All options, for rejecting unknown keys and for printing help. The LLM and log options come
+     * last.
+     */
     public static final List<ConfigOption<?>> ALL =
-            withLogOptions(
+            withLlmAndLogOptions(
                     BOOTSTRAP_SERVERS,
                     METRICS_TOPIC,
                     ALERTS_TOPIC,
@@ -434,8 +439,9 @@ public final class FmadOptions {
 
     private FmadOptions() {}
 
-    private static List<ConfigOption<?>> withLogOptions(ConfigOption<?>... options) {
+    private static List<ConfigOption<?>> withLlmAndLogOptions(ConfigOption<?>... options) {
         List<ConfigOption<?>> all = new ArrayList<>(List.of(options));
+        all.addAll(LlmOptions.ALL);
         all.addAll(LogOptions.ALL);
         return List.copyOf(all);
     }

@@ -5,7 +5,9 @@ import io.fmad.avro.Explanation;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 import org.slf4j.Logger;
@@ -13,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Collections;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Fills in each alert's explanation through an {@link Interpreter}, with Flink Async I/O.
@@ -21,6 +24,12 @@ import java.util.concurrent.CompletionException;
  * the alert carries the {@link BuiltInExplainer}'s explanation with {@code enrichmentFailed} set
  * and the reason; the job never fails or stalls because of the interpreter. Only the explanation
  * is changed; key, score, severity and ids pass through as they came.
+ *
+ * <p>Metrics, in the operator's {@code interpreter} group: {@code calls} (alerts in),
+ * {@code failures} (alerts that left flagged as failed, timeouts included), {@code timeouts} (alerts
+ * that Flink's timeout completed) and {@code latencyMs} (time from arrival to explanation, a
+ * histogram over the last 1000 alerts). The interpreter adds its own ({@link
+ * Interpreter#registerMetrics}).
  */
 public class AsyncInterpreterFunction extends RichAsyncFunction<AnomalyAlert, AnomalyAlert> {
 
@@ -34,6 +43,7 @@ public class AsyncInterpreterFunction extends RichAsyncFunction<AnomalyAlert, An
     private transient Counter calls;
     private transient Counter failures;
     private transient Counter timeouts;
+    private transient Histogram latency;
     private transient boolean failureWarned;
 
     public AsyncInterpreterFunction(InterpreterFactory factory) {
@@ -48,6 +58,8 @@ public class AsyncInterpreterFunction extends RichAsyncFunction<AnomalyAlert, An
         calls = metrics.counter("calls");
         failures = metrics.counter("failures");
         timeouts = metrics.counter("timeouts");
+        latency = metrics.histogram("latencyMs", new DescriptiveStatisticsHistogram(1000));
+        interpreter.registerMetrics(metrics);
         LOG.info("Interpreter '{}' opened", interpreter.name());
     }
 
@@ -61,12 +73,18 @@ public class AsyncInterpreterFunction extends RichAsyncFunction<AnomalyAlert, An
     @Override
     public void asyncInvoke(AnomalyAlert alert, ResultFuture<AnomalyAlert> resultFuture) {
         calls.inc();
+        long started = System.nanoTime();
         try {
             interpreter
                     .explain(alert)
                     .whenComplete(
                             (explanation, error) -> {
+                                latency.update(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
                                 if (error == null && explanation != null) {
+                                    if (explanation.getEnrichmentFailed()) {
+                                        // The interpreter fell back by itself, keeping what it could.
+                                        failures.inc();
+                                    }
                                     resultFuture.complete(Collections.singleton(withExplanation(alert, explanation)));
                                 } else {
                                     completeWithFallback(alert, resultFuture, describe(error));
@@ -80,6 +98,7 @@ public class AsyncInterpreterFunction extends RichAsyncFunction<AnomalyAlert, An
     @Override
     public void timeout(AnomalyAlert alert, ResultFuture<AnomalyAlert> resultFuture) {
         timeouts.inc();
+        failures.inc();
         LOG.debug("Interpreter timed out on alert {} of key '{}'", alert.getAlertId(), alert.getKey());
         Explanation explanation = failed(alert, "interpreter '" + interpreter.name() + "' timed out");
         resultFuture.complete(Collections.singleton(withExplanation(alert, explanation)));

@@ -3,6 +3,8 @@ package io.fmad.job.interpret;
 import io.fmad.avro.AnomalyAlert;
 import io.fmad.avro.Explanation;
 
+import org.apache.flink.metrics.MetricGroup;
+
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -16,6 +18,12 @@ public interface Interpreter extends AutoCloseable {
 
     /** Starts explaining {@code alert}; the future fails if no explanation can be made. */
     CompletableFuture<Explanation> explain(AnomalyAlert alert);
+
+    /**
+     * Registers this interpreter's own metrics under {@code group} (the operator's
+     * {@code interpreter} group). Called once, after creation and before the first alert.
+     */
+    default void registerMetrics(MetricGroup group) {}
 
     @Override
     default void close() {}
