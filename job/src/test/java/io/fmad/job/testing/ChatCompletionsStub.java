@@ -31,6 +31,13 @@ public final class ChatCompletionsStub implements AutoCloseable {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    static {
+        // Without it the JDK's server leaves Nagle's algorithm on, and each reply waits about 40 ms
+        // for the client's delayed ACK: a cost of the stub, not of the client under test. Read once,
+        // when the first server starts.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     /** One scripted reply. */
     public record Reply(int status, String body, Map<String, String> headers, long delayMillis, boolean hang) {
 
