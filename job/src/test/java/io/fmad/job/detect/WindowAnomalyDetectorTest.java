@@ -10,7 +10,9 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +27,8 @@ class WindowAnomalyDetectorTest {
     private static final int DIM = 4;
     private static final int WINDOW = 4;
     private static final DetectorSettings SETTINGS = settings(100, 10);
+    /** Normal windows of key "a" in the golden snapshots, past the 100-window warm-up. */
+    private static final int GOLDEN_WINDOWS = 150;
 
     private final Random random = new Random(7);
     private KeyedOneInputStreamOperatorTestHarness<String, EmbeddedWindow, AnomalyAlert> harness;
@@ -243,6 +247,22 @@ class WindowAnomalyDetectorTest {
         assertThat(harness.extractOutputValues())
                 .as("a restored key is past warm-up and keeps its history")
                 .hasSize(1);
+    }
+
+    /**
+     * Writes the golden snapshot of the current state version that a later version's migration test
+     * restores. Runs only with {@code -Dfmad.write-detector-snapshot=DIR}: run it before bumping
+     * {@link DetectorState#CURRENT_VERSION} and copy the file into this package's test resources.
+     */
+    @Test
+    void writeGoldenSnapshot() throws Exception {
+        String directory = System.getProperty("fmad.write-detector-snapshot");
+        Assumptions.assumeTrue(directory != null, "set fmad.write-detector-snapshot to write the snapshot");
+        sendNormal("a", GOLDEN_WINDOWS);
+        OperatorSubtaskState snapshot = harness.snapshot(1L, sequence);
+
+        OperatorSnapshotUtil.writeStateHandle(
+                snapshot, directory + "/detector-state-v" + DetectorState.CURRENT_VERSION + ".snapshot");
     }
 
     @Test
