@@ -8,19 +8,19 @@ import java.util.List;
  * A key's bounded history of past window embeddings, searched for the windows most like an alerted
  * one.
  *
- * <p>A window enters the history when it is every {@value #STRIDE}-th window of its key or when it
- * raised an alert, so that a match can also report whether that past window alerted. The history is a
- * ring of {@value #CAPACITY} entries: with 5-minute windows and a slide of one point it spans {@value
- * #CAPACITY} hours, 7 days, less one stride for each alert in that time.
+ * <p>A window enters the history when it is every {@value #STRIDE}-th window of its key or when
+ * it raised an alert, so that a match can also report whether that past window alerted. The
+ * history is a ring of {@value #CAPACITY} entries: for 5-minute data and a slide of one point, one
+ * entry per hour, it spans 7 days, less one stride for each alert in that time.
  *
  * <p>Each entry stores every channel's embedding as 8-bit values with one scale per channel (as
  * {@link SeasonalMemory} does), the window's start and end times and whether it alerted. An entry
  * takes {@code channels * (embeddingDim + 4) + 17} bytes: 37 bytes for one channel of a
- * 16-dimensional embedding, so the full history is 6,216 bytes per key, plus about 100 bytes of
- * array headers and lengths in a checkpoint.
+ * 16-dimensional embedding, so the full history is 6,216 bytes per key. The five arrays add their
+ * headers on the heap (an estimated 80 bytes) and their lengths in a checkpoint.
  *
- * <p>NOTE: entries do not record the model version. A new model version with the same embedding size
- * is compared with windows that the previous version embedded until the ring has turned over.
+ * <p>NOTE: entries do not record the model version. A new model version with the same embedding
+ * size is compared with windows that the previous version embedded until the ring turns over.
  *
  * <p>Stateless: everything lives in the {@link DetectorState} passed in. Entry {@code i}, channel
  * {@code c}, dimension {@code d} is at {@code (i * channels + c) * embeddingDim + d} of {@link
