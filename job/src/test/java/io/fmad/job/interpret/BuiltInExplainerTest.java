@@ -45,9 +45,19 @@ class BuiltInExplainerTest {
     @Test
     void explainNow_namesSinglePointDeparture() {
         AnomalyAlert alert = alert(null);
+        alert.getStatistics().put("cpu", timed(alert.getStatistics().get("cpu"), T0.plusSeconds(40), T0.plusSeconds(30), T0.plusSeconds(30)));
+
+        assertThat(explainer.explainNow(alert).getSummary()).contains("and was beyond 3 sigma at 2024-03-01T12:00:30Z;");
+    }
+
+    @Test
+    void explainNow_extremeAsOnlyDeparture() {
+        AnomalyAlert alert = alert(null);
         alert.getStatistics().put("cpu", timed(alert.getStatistics().get("cpu"), T0.plusSeconds(40), T0.plusSeconds(40), T0.plusSeconds(40)));
 
-        assertThat(explainer.explainNow(alert).getSummary()).contains("and was beyond 3 sigma at 2024-03-01T12:00:40Z;");
+        assertThat(explainer.explainNow(alert).getSummary())
+                .contains("reached max 0.9900 at 2024-03-01T12:00:40Z, +5.9 sigma from its normal range 0.4000 ± 0.1000,"
+                        + " the only point beyond 3 sigma; last");
     }
 
     @Test
@@ -97,8 +107,8 @@ class BuiltInExplainerTest {
         String summary = explainer.explainNow(alert).getSummary();
 
         assertThat(summary).endsWith("Similar past windows:"
-                + " 2024-02-29T12:00:00Z to 2024-02-29T12:01:00Z (similarity 0.97, alerted then too);"
-                + " 2024-03-01T11:00:00Z to 2024-03-01T11:01:00Z (similarity 0.91).");
+                + " 2024-02-29T12:00:00Z to 2024-02-29T12:01:00Z (similarity 0.970, alerted then too);"
+                + " 2024-03-01T11:00:00Z to 2024-03-01T11:01:00Z (similarity 0.910).");
     }
 
     @Test
@@ -110,7 +120,7 @@ class BuiltInExplainerTest {
 
         assertThat(explainer.explainNow(alert).getSummary())
                 .endsWith("No similar past window: the closest, 2024-03-01T11:00:00Z to 2024-03-01T11:01:00Z,"
-                        + " has similarity 0.62, below 0.90.");
+                        + " has similarity 0.620, below 0.90.");
     }
 
     @Test
