@@ -41,6 +41,9 @@ public final class BuiltInExplainer implements Interpreter {
     /** Values listed in a summary, largest contribution first. */
     private static final int MAX_VALUES_LISTED = 3;
 
+    /** Share of the score below which a value after the first is left out as not driving it. */
+    private static final double MIN_SHARE_LISTED = 0.01;
+
     @Override
     public String name() {
         return NAME;
@@ -80,8 +83,13 @@ public final class BuiltInExplainer implements Interpreter {
                         alert.getThreshold(),
                         alert.getWindowStart(),
                         alert.getWindowEnd()));
-        for (String name : drivers) {
-            summary.append(' ').append(describe(name, contributions.get(name), alert.getStatistics().get(name)));
+        for (int i = 0; i < drivers.size(); i++) {
+            String name = drivers.get(i);
+            double share = contributions.get(name);
+            if (i > 0 && share < MIN_SHARE_LISTED) {
+                break;
+            }
+            summary.append(' ').append(describe(name, share, alert.getStatistics().get(name)));
         }
         List<SimilarWindow> similarWindows = alert.getSimilarWindows();
         if (!similarWindows.isEmpty() || WindowAnomalyDetector.NAME.equals(alert.getDetector())) {

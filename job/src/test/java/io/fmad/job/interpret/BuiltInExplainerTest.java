@@ -97,6 +97,17 @@ class BuiltInExplainerTest {
     }
 
     @Test
+    void explainNow_leavesOutValuesWithoutShare() {
+        AnomalyAlert alert = alert(null);
+        alert.setContributions(Map.of("cpu", 0.995, "heap", 0.005));
+        alert.getStatistics().put("heap", ValueStatistics.newBuilder()
+                .setLast(900).setMean(700).setMin(500).setMax(950)
+                .setBaselineMean(500).setBaselineStddev(50).build());
+
+        assertThat(explainer.explainNow(alert).getSummary()).contains("'cpu' (100% of the score)").doesNotContain("'heap'");
+    }
+
+    @Test
     void explainNow_listsSimilarPastWindows() {
         AnomalyAlert alert = alert(null);
         alert.setSimilarWindows(List.of(
