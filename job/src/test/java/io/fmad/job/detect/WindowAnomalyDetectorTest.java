@@ -258,9 +258,11 @@ class WindowAnomalyDetectorTest {
         harness.open();
         sendAnomaly("a");
 
-        assertThat(harness.extractOutputValues())
-                .as("a restored key is past warm-up and keeps its history")
-                .hasSize(1);
+        List<AnomalyAlert> alerts = harness.extractOutputValues();
+        assertThat(alerts).as("a restored key is past warm-up and keeps its history").hasSize(1);
+        assertThat(alerts.get(0).getSimilarWindows())
+                .as("the window history survives the snapshot")
+                .hasSize(WindowHistory.TOP_K);
     }
 
     @Test
