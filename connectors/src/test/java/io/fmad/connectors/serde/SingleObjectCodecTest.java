@@ -13,6 +13,8 @@ import java.util.stream.Stream;
 
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -25,6 +27,7 @@ import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.fmad.avro.AnomalyAlert;
 import io.fmad.avro.MetricEvent;
@@ -37,6 +40,7 @@ class SingleObjectCodecTest {
                 TestRecords.metric("host-1", 0.5),
                 TestRecords.log(),
                 TestRecords.alert("host-1", 3),
+                TestRecords.alertWithSimilarWindows("host-1", 3),
                 TestRecords.deadLetter());
     }
 
@@ -107,9 +111,12 @@ class SingleObjectCodecTest {
     }
 
     @Test
-    void decode_readsAlertWithoutBuiltInSummary() throws IOException {
+    void decode_readsAlertWithoutSimilarWindows() throws IOException {
+        // The second AnomalyAlert schema lacks the ValueStatistics time fields, similarWindows and
+        // Explanation.builtInSummary, all appended last to their records, so the older schema
+        // writes the same record without them.
         Schema second = parseTestSchema("AnomalyAlert-2.avsc");
-        AnomalyAlert alert = TestRecords.alert("host-1", 4);
+        AnomalyAlert alert = TestRecords.alert("host-1", 3);
         byte[] bytes =
                 new BinaryMessageEncoder<AnomalyAlert>(SpecificData.getForClass(AnomalyAlert.class), second)
                         .encode(alert)
@@ -119,8 +126,25 @@ class SingleObjectCodecTest {
 
         assertThat(SchemaNormalization.parsingFingerprint64(second))
                 .isNotEqualTo(SchemaNormalization.parsingFingerprint64(AnomalyAlert.getClassSchema()));
+        assertThat(read.getSimilarWindows()).isEmpty();
         assertThat(read.getExplanation().getBuiltInSummary()).isNull();
+        assertThat(read.getStatistics().get("cpu").getMaxTime()).isNull();
+        assertThat(read.getStatistics().get("cpu").getDepartureStart()).isNull();
         assertThat(read).isEqualTo(alert);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"AnomalyAlert-1.avsc", "AnomalyAlert-2.avsc"})
+    void alertSchema_compatibleBothWaysWithHistory(String name) throws IOException {
+        Schema older = parseTestSchema(name);
+        Schema current = AnomalyAlert.getClassSchema();
+
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(current, older).getType())
+                .as("the current schema reads records that %s wrote", name)
+                .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(older, current).getType())
+                .as("%s reads records that the current schema wrote", name)
+                .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.fmad.connectors.testing;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import io.fmad.avro.AnomalyAlert;
@@ -11,6 +12,7 @@ import io.fmad.avro.LogEvent;
 import io.fmad.avro.LogLevel;
 import io.fmad.avro.MetricEvent;
 import io.fmad.avro.Severity;
+import io.fmad.avro.SimilarWindow;
 import io.fmad.avro.ValueStatistics;
 
 /** Sample records for tests. */
@@ -67,6 +69,36 @@ public final class TestRecords {
                         .setEnrichmentFailed(false)
                         .setFailureReason(null)
                         .build())
+                .build();
+    }
+
+    /**
+     * Builds {@link #alert} with the fields added in the third AnomalyAlert schema filled: the times of
+     * the value's extremes and departure, and two similar past windows.
+     */
+    public static AnomalyAlert alertWithSimilarWindows(String key, int index) {
+        AnomalyAlert alert = alert(key, index);
+        Instant start = alert.getWindowStart();
+        ValueStatistics statistics = ValueStatistics.newBuilder(alert.getStatistics().get("cpu"))
+                .setMaxTime(start.plusSeconds(50))
+                .setMinTime(start.plusSeconds(5))
+                .setDepartureStart(start.plusSeconds(45))
+                .setDepartureEnd(start.plusSeconds(55))
+                .build();
+        return AnomalyAlert.newBuilder(alert)
+                .setStatistics(Map.of("cpu", statistics))
+                .setSimilarWindows(List.of(
+                        SimilarWindow.newBuilder()
+                                .setWindowStart(start.minusSeconds(86_400))
+                                .setWindowEnd(start.minusSeconds(86_341))
+                                .setSimilarity(0.97)
+                                .setAlerted(true)
+                                .build(),
+                        SimilarWindow.newBuilder()
+                                .setWindowStart(start.minusSeconds(3_600))
+                                .setWindowEnd(start.minusSeconds(3_541))
+                                .setSimilarity(0.81)
+                                .build()))
                 .build();
     }
 

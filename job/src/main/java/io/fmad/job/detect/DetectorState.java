@@ -7,10 +7,14 @@ package io.fmad.job.detect;
 public class DetectorState {
 
     /**
-     * Version of this layout, written with the state. State of an older version is discarded and the
-     * key starts over, warm-up included.
+     * Version of this layout, written with the state. Version 3 added the window history. State of
+     * version 2 is upgraded with {@link #upgrade}; state of an older version is discarded and the key
+     * starts over, warm-up included.
      */
-    public static final int CURRENT_VERSION = 2;
+    public static final int CURRENT_VERSION = 3;
+
+    /** Oldest version that {@link #upgrade} restores instead of discarding. */
+    static final int OLDEST_UPGRADABLE_VERSION = 2;
 
     public int version = CURRENT_VERSION;
     public int channels;
@@ -76,10 +80,53 @@ public class DetectorState {
      */
     public SlidingMaxima extremes;
 
+    /**
+     * Window history (see {@code WindowHistory}): a ring of 8-bit embeddings, entry {@code i},
+     * channel {@code c}, dimension {@code d} at {@code (i * channels + c) * embeddingDim + d}, with one
+     * scale per entry and channel at {@code i * channels + c}. Null until the first window of version
+     * 3 is stored, so state restored from version 2 starts with an empty history.
+     */
+    public byte[] historyValues;
+    public float[] historyScales;
+    /** Per entry: event times of the window's first and last point, in epoch milliseconds. */
+    public long[] historyStarts;
+    public long[] historyEnds;
+    /** Per entry: whether the window raised an alert. */
+    public boolean[] historyAlerted;
+    /** The entry written next. */
+    public int historyNext;
+    /** Entries in use, at most the capacity. */
+    public int historyFilled;
+
     /** Record trackers per channel: reconstruction error, seasonal distance, forecast error. */
     static final int RECORD_TRACKERS = 3;
 
     public DetectorState() {}
+
+    /**
+     * Brings state restored from an older version to {@link #CURRENT_VERSION} in place. Returns false,
+     * changing nothing, when the state is older than {@value #OLDEST_UPGRADABLE_VERSION} or newer than
+     * this code, so the caller must start the key over.
+     *
+     * <p>Version 2 lacks only the window history: Flink's POJO serializer restores it with the history
+     * fields null, and the history starts empty.
+     */
+    boolean upgrade() {
+        if (version < OLDEST_UPGRADABLE_VERSION || version > CURRENT_VERSION) {
+            return false;
+        }
+        if (version < 3) {
+            historyValues = null;
+            historyScales = null;
+            historyStarts = null;
+            historyEnds = null;
+            historyAlerted = null;
+            historyNext = 0;
+            historyFilled = 0;
+        }
+        version = CURRENT_VERSION;
+        return true;
+    }
 
     /** Creates the state of a key that has not been scored yet. */
     public static DetectorState create(int channels, int embeddingDim, int recordSpan, int rangeSpan) {

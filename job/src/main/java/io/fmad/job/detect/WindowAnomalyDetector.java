@@ -2,6 +2,7 @@ package io.fmad.job.detect;
 
 import io.fmad.avro.AnomalyAlert;
 import io.fmad.avro.Severity;
+import io.fmad.avro.SimilarWindow;
 import io.fmad.avro.ValueStatistics;
 import io.fmad.job.encode.EmbeddedWindow;
 import io.fmad.job.state.KeyedStateExpiry;
@@ -19,7 +20,9 @@ import org.apache.flink.util.OutputTag;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -35,8 +38,12 @@ import java.util.UUID;
  * range is the exception: it may alert {@value AlertPolicy#RANGE_COOLDOWN} windows after the previous alert,
  * re-armed or not, because on labeled data it is by far the most precise signal and the widened
  * range keeps it from repeating. A key whose
- * number of values or embedding size changes, or whose state has an older layout, starts over,
- * warm-up included.
+ * number of values or embedding size changes, or whose state has a layout older than version 2,
+ * starts over, warm-up included.
+ *
+ * <p>Each alert lists the {@value WindowHistory#TOP_K} past windows of its key whose embeddings are
+ * most similar to the alerted window's, from a bounded history sampled every {@value
+ * WindowHistory#STRIDE} windows ({@link WindowHistory}), and whether each of them alerted.
  *
  * <p>Alert ids are name-based UUIDs of key, window end, detector and model, so the same window
  * yields the same id when it is scored again after a failure.
@@ -95,7 +102,7 @@ public class WindowAnomalyDetector
         DetectorState current = state.value();
         int channels = window.window.channels();
         if (current == null
-                || current.version != DetectorState.CURRENT_VERSION
+                || !current.upgrade()
                 || current.channels != channels
                 || current.embeddingDim != window.embeddingDim) {
             current = DetectorState.create(channels, window.embeddingDim, settings.recordSpan(), settings.rangeSpan());
@@ -108,7 +115,10 @@ public class WindowAnomalyDetector
         double reported = 0.0;
         AlertPolicy.Decision decision = policy.decide(current, result);
         if (decision == AlertPolicy.Decision.ALERT) {
-            AnomalyAlert alert = toAlert(window, result);
+            List<WindowHistory.Match> similar =
+                    WindowHistory.mostSimilar(
+                            current, window.embeddings, window.window.start, window.window.end, WindowHistory.TOP_K);
+            AnomalyAlert alert = toAlert(window, result, similar);
             reported = alert.getScore();
             out.collect(alert);
             alertsEmitted.inc();
@@ -116,6 +126,9 @@ public class WindowAnomalyDetector
             alerted = true;
         } else if (decision == AlertPolicy.Decision.SUPPRESSED) {
             alertsInCooldown.inc();
+        }
+        if (WindowHistory.shouldStore(current, alerted)) {
+            WindowHistory.store(current, window.embeddings, window.window.start, window.window.end, alerted);
         }
         boolean warm = policy.isWarm(current);
         state.update(current);
@@ -125,7 +138,8 @@ public class WindowAnomalyDetector
         ctx.output(SCORES, new WindowScore(window.key(), window.window.end, reported, alerted));
     }
 
-    private AnomalyAlert toAlert(EmbeddedWindow embedded, AnomalyScorer.Result result) {
+    private AnomalyAlert toAlert(
+            EmbeddedWindow embedded, AnomalyScorer.Result result, List<WindowHistory.Match> similar) {
         SeriesWindow window = embedded.window;
         Map<String, Double> contributions = new HashMap<>();
         Map<String, ValueStatistics> statistics = new HashMap<>();
@@ -142,6 +156,20 @@ public class WindowAnomalyDetector
                             .setMax(window.max[c])
                             .setBaselineMean(window.baselineMean[c])
                             .setBaselineStddev(window.baselineStddev[c])
+                            .setMaxTime(time(window.maxTime, c))
+                            .setMinTime(time(window.minTime, c))
+                            .setDepartureStart(time(window.departureStart, c))
+                            .setDepartureEnd(time(window.departureEnd, c))
+                            .build());
+        }
+        List<SimilarWindow> similarWindows = new ArrayList<>(similar.size());
+        for (WindowHistory.Match match : similar) {
+            similarWindows.add(
+                    SimilarWindow.newBuilder()
+                            .setWindowStart(Instant.ofEpochMilli(match.windowStart()))
+                            .setWindowEnd(Instant.ofEpochMilli(match.windowEnd()))
+                            .setSimilarity(match.similarity())
+                            .setAlerted(match.alerted())
                             .build());
         }
 
@@ -159,7 +187,19 @@ public class WindowAnomalyDetector
                 .setContributions(contributions)
                 .setStatistics(statistics)
                 .setExplanation(null)
+                .setSimilarWindows(similarWindows)
                 .build();
+    }
+
+    /**
+     * Returns channel {@code c}'s time from a {@link SeriesWindow} time array, or null when the array
+     * is missing (windows built without times) or contains {@link SeriesWindow#NO_TIME}.
+     */
+    private static Instant time(long[] times, int c) {
+        if (times == null || times[c] == SeriesWindow.NO_TIME) {
+            return null;
+        }
+        return Instant.ofEpochMilli(times[c]);
     }
 
     /** Name-based (type 3) UUID of the fields that identify one scored window. */

@@ -33,6 +33,21 @@ public class SeriesWindow {
     public double[] baselineMean;
     public double[] baselineStddev;
 
+    /** Per channel: event time of the first point that reached {@link #min}, in epoch milliseconds. */
+    public long[] minTime;
+    /** Per channel: event time of the first point that reached {@link #max}, in epoch milliseconds. */
+    public long[] maxTime;
+    /**
+     * Per channel: event times of the first and last point more than {@value
+     * SlidingWindowFunction#DEPARTURE_SIGMAS} baseline standard deviations from the baseline mean, or
+     * {@link #NO_TIME} in both when no point is that far. Points in between may be closer.
+     */
+    public long[] departureStart;
+    public long[] departureEnd;
+
+    /** Marks a missing time in the time arrays. */
+    public static final long NO_TIME = Long.MIN_VALUE;
+
     public SeriesWindow() {}
 
     public int channels() {

@@ -49,6 +49,12 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
     /** Most channels one key can have; extra value names are ignored and counted. */
     public static final int MAX_VALUES_PER_KEY = 32;
 
+    /**
+     * Distance from the baseline mean, in baseline standard deviations, beyond which a point counts
+     * as departed in {@link SeriesWindow#departureStart} and {@link SeriesWindow#departureEnd}.
+     */
+    public static final double DEPARTURE_SIGMAS = 3.0;
+
     /** Floor of the baseline standard deviation, relative to the baseline mean's magnitude. */
     private static final double RELATIVE_STDDEV_FLOOR = 1e-6;
 
@@ -235,6 +241,10 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
         window.max = new double[channels];
         window.baselineMean = new double[channels];
         window.baselineStddev = new double[channels];
+        window.minTime = new long[channels];
+        window.maxTime = new long[channels];
+        window.departureStart = new long[channels];
+        window.departureEnd = new long[channels];
 
         for (int c = 0; c < channels; c++) {
             double baselineMean = current.baselineMean[c];
@@ -244,14 +254,30 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
             double sum = 0;
             double min = Double.POSITIVE_INFINITY;
             double max = Double.NEGATIVE_INFINITY;
+            long departureStart = SeriesWindow.NO_TIME;
+            long departureEnd = SeriesWindow.NO_TIME;
 
             for (int i = 0; i < windowSize; i++) {
-                double x = current.values[c * windowSize + (oldestSlot + i) % windowSize];
+                int slot = (oldestSlot + i) % windowSize;
+                double x = current.values[c * windowSize + slot];
+                long time = current.timestamps[slot];
                 sum += x;
+                if (x < min) {
+                    window.minTime[c] = time;
+                }
+                if (x > max) {
+                    window.maxTime[c] = time;
+                }
                 min = Math.min(min, x);
                 max = Math.max(max, x);
-                float z = (float) ((x - baselineMean) / scale);
-                window.normalized[c * windowSize + i] = Math.max(-CLIP, Math.min(CLIP, z));
+                double z = (x - baselineMean) / scale;
+                if (Math.abs(z) > DEPARTURE_SIGMAS) {
+                    if (departureStart == SeriesWindow.NO_TIME) {
+                        departureStart = time;
+                    }
+                    departureEnd = time;
+                }
+                window.normalized[c * windowSize + i] = (float) Math.max(-CLIP, Math.min(CLIP, z));
             }
 
             window.last[c] = current.lastValues[c];
@@ -260,6 +286,8 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
             window.max[c] = max;
             window.baselineMean[c] = baselineMean;
             window.baselineStddev[c] = stddev;
+            window.departureStart[c] = departureStart;
+            window.departureEnd[c] = departureEnd;
         }
         return window;
     }

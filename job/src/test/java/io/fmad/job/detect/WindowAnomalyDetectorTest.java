@@ -1,20 +1,27 @@
 package io.fmad.job.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.fmad.avro.AnomalyAlert;
+import io.fmad.avro.SimilarWindow;
+import io.fmad.avro.ValueStatistics;
 import io.fmad.job.TestEvents;
 import io.fmad.job.encode.EmbeddedWindow;
+import io.fmad.job.window.SeriesWindow;
 
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OperatorSnapshotUtil;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -25,6 +32,10 @@ class WindowAnomalyDetectorTest {
     private static final int DIM = 4;
     private static final int WINDOW = 4;
     private static final DetectorSettings SETTINGS = settings(100, 10);
+    /** Embedding of anomalous windows, far from the normal windows' small random ones. */
+    private static final float[] ANOMALY_EMBEDDING = {1f, -1f, 0.5f, 2f};
+    /** Normal windows of key "a" in the golden snapshots, past the 100-window warm-up. */
+    private static final int GOLDEN_WINDOWS = 150;
 
     private final Random random = new Random(7);
     private KeyedOneInputStreamOperatorTestHarness<String, EmbeddedWindow, AnomalyAlert> harness;
@@ -99,6 +110,13 @@ class WindowAnomalyDetectorTest {
     /** Sends a window the model reconstructs 100 times worse than usual. */
     private void sendAnomaly(String key) throws Exception {
         harness.processElement(embedded(key, 100f), sequence);
+    }
+
+    /** Sends a window the model reconstructs 100 times worse than usual, with the given embedding. */
+    private void sendAnomaly(String key, float[] embedding) throws Exception {
+        EmbeddedWindow window = embedded(key, 100f);
+        window.embeddings = embedding.clone();
+        harness.processElement(window, sequence);
     }
 
     /** Sends a normal window whose newest value rises to {@code value}, above the key's usual 101. */
@@ -240,9 +258,107 @@ class WindowAnomalyDetectorTest {
         harness.open();
         sendAnomaly("a");
 
-        assertThat(harness.extractOutputValues())
-                .as("a restored key is past warm-up and keeps its history")
-                .hasSize(1);
+        List<AnomalyAlert> alerts = harness.extractOutputValues();
+        assertThat(alerts).as("a restored key is past warm-up and keeps its history").hasSize(1);
+        assertThat(alerts.get(0).getSimilarWindows())
+                .as("the window history survives the snapshot")
+                .hasSize(WindowHistory.TOP_K);
+    }
+
+    @Test
+    void detector_restoresVersion2Snapshot() throws Exception {
+        String snapshot = getClass().getResource("detector-state-v2.snapshot").getPath();
+        harness.close();
+        harness = newHarness();
+        harness.initializeState(OperatorSnapshotUtil.readStateHandle(snapshot));
+        harness.open();
+        sequence = GOLDEN_WINDOWS;
+
+        sendAnomaly("a", ANOMALY_EMBEDDING);
+
+        List<AnomalyAlert> alerts = harness.extractOutputValues();
+        assertThat(alerts).as("version 2 state keeps the warm-up of its %d windows", GOLDEN_WINDOWS).hasSize(1);
+        assertThat(alerts.get(0).getSimilarWindows()).as("version 2 state has no window history").isEmpty();
+
+        sendNormal("a", 20);
+        sendAnomaly("a", ANOMALY_EMBEDDING);
+
+        alerts = harness.extractOutputValues();
+        assertThat(alerts).hasSize(2);
+        assertThat(alerts.get(1).getSimilarWindows()).as("the history fills after the upgrade").isNotEmpty();
+        assertThat(alerts.get(1).getSimilarWindows().get(0).getWindowEnd())
+                .isEqualTo(alerts.get(0).getWindowEnd());
+    }
+
+    @Test
+    void alert_listsMostSimilarPastWindows() throws Exception {
+        sendNormal("a", 150);
+        sendAnomaly("a", ANOMALY_EMBEDDING);
+        sendNormal("a", 20);
+        sendAnomaly("a", ANOMALY_EMBEDDING);
+
+        List<AnomalyAlert> alerts = harness.extractOutputValues();
+        assertThat(alerts).hasSize(2);
+        List<SimilarWindow> first = alerts.get(0).getSimilarWindows();
+        assertThat(first).hasSize(WindowHistory.TOP_K);
+        assertThat(first).as("the 12 windows sampled so far are normal").noneMatch(SimilarWindow::getAlerted);
+        assertThat(first.get(0).getSimilarity()).isGreaterThanOrEqualTo(first.get(1).getSimilarity());
+        assertThat(first.get(1).getSimilarity()).isGreaterThanOrEqualTo(first.get(2).getSimilarity());
+        for (SimilarWindow similar : first) {
+            assertThat(similar.getWindowEnd()).as("no overlap with the alerted window")
+                    .isBefore(alerts.get(0).getWindowStart());
+        }
+
+        SimilarWindow closest = alerts.get(1).getSimilarWindows().get(0);
+        assertThat(closest.getWindowStart()).isEqualTo(alerts.get(0).getWindowStart());
+        assertThat(closest.getWindowEnd()).isEqualTo(alerts.get(0).getWindowEnd());
+        assertThat(closest.getSimilarity()).isCloseTo(1.0, within(1e-3));
+        assertThat(closest.getAlerted()).isTrue();
+    }
+
+    @Test
+    void alert_carriesTimesOfExtremesAndDeparture() throws Exception {
+        sendNormal("a", 150);
+        EmbeddedWindow window = embedded("a", 100f);
+        SeriesWindow series = window.window;
+        series.minTime = new long[] {series.start};
+        series.maxTime = new long[] {series.end - 1};
+        series.departureStart = new long[] {series.end - 1};
+        series.departureEnd = new long[] {SeriesWindow.NO_TIME};
+        harness.processElement(window, sequence);
+
+        ValueStatistics statistics = harness.extractOutputValues().get(0).getStatistics().get("value");
+        assertThat(statistics.getMinTime()).isEqualTo(Instant.ofEpochMilli(series.start));
+        assertThat(statistics.getMaxTime()).isEqualTo(Instant.ofEpochMilli(series.end - 1));
+        assertThat(statistics.getDepartureStart()).isEqualTo(Instant.ofEpochMilli(series.end - 1));
+        assertThat(statistics.getDepartureEnd()).as("NO_TIME becomes null").isNull();
+    }
+
+    @Test
+    void alert_timesNullWhenWindowHasNone() throws Exception {
+        sendNormal("a", 150);
+        sendAnomaly("a");
+
+        ValueStatistics statistics = harness.extractOutputValues().get(0).getStatistics().get("value");
+        assertThat(statistics.getMaxTime()).isNull();
+        assertThat(statistics.getMinTime()).isNull();
+        assertThat(statistics.getDepartureStart()).isNull();
+    }
+
+    /**
+     * Writes the golden snapshot of the current state version that a later version's migration test
+     * restores. Runs only with {@code -Dfmad.write-detector-snapshot=DIR}: run it before bumping
+     * {@link DetectorState#CURRENT_VERSION} and copy the file into this package's test resources.
+     */
+    @Test
+    void writeGoldenSnapshot() throws Exception {
+        String directory = System.getProperty("fmad.write-detector-snapshot");
+        Assumptions.assumeTrue(directory != null, "set fmad.write-detector-snapshot to write the snapshot");
+        sendNormal("a", GOLDEN_WINDOWS);
+        OperatorSubtaskState snapshot = harness.snapshot(1L, sequence);
+
+        OperatorSnapshotUtil.writeStateHandle(
+                snapshot, directory + "/detector-state-v" + DetectorState.CURRENT_VERSION + ".snapshot");
     }
 
     @Test

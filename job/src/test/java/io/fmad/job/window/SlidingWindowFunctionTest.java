@@ -75,6 +75,28 @@ class SlidingWindowFunctionTest {
     }
 
     @Test
+    void window_recordsTimesOfExtremesAndDeparture() throws Exception {
+        for (int t = 1; t <= 21; t++) {
+            send("a", t, 10 + t % 2);
+        }
+        send("a", 22, 30);
+        harness.processWatermark(22);
+
+        List<SeriesWindow> windows = harness.extractOutputValues();
+        SeriesWindow quiet = windows.get(0);
+        assertThat(quiet.end).isEqualTo(4);
+        assertThat(quiet.departureStart[0]).as("values 10 and 11 stay within 1 sigma").isEqualTo(SeriesWindow.NO_TIME);
+        assertThat(quiet.departureEnd[0]).isEqualTo(SeriesWindow.NO_TIME);
+
+        SeriesWindow spike = windows.get(windows.size() - 1);
+        assertThat(spike.end).isEqualTo(22);
+        assertThat(spike.maxTime[0]).isEqualTo(22);
+        assertThat(spike.minTime[0]).as("first of the two 10s in points 19 to 22").isEqualTo(20);
+        assertThat(spike.departureStart[0]).as("30 is about 4.7 sigma above a baseline near 11").isEqualTo(22);
+        assertThat(spike.departureEnd[0]).isEqualTo(22);
+    }
+
+    @Test
     void window_emittedEverySlidePoints() throws Exception {
         for (int t = 1; t <= 9; t++) {
             send("a", t, t);
