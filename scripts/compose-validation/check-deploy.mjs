@@ -1,5 +1,6 @@
 // Checks docker-compose.yml and deploy/ against each other and against docs/operations.md, offline:
 //   - every service image has a pinned version tag (no `latest`, no variable);
+//   - the default paths of the job jar and the runtime bundle carry the version in pom.xml;
 //   - every published port is bound to 127.0.0.1;
 //   - Prometheus scrapes the JobManager and the TaskManager on the reporter port that the Flink
 //     services configure;
@@ -51,6 +52,23 @@ for (const [name, service] of Object.entries(services)) {
   for (const port of service.ports ?? []) {
     check(String(port).startsWith("127.0.0.1:"), `service ${name}: port '${port}' is not bound to 127.0.0.1`);
   }
+}
+
+// Build outputs: the default job jar and runtime bundle paths carry the project's version, so a
+// version bump that forgets docker-compose.yml fails here instead of at `docker compose up`.
+const projectVersion = /<artifactId>fmad-parent<\/artifactId>\s*<version>([^<]+)<\/version>/.exec(
+  fs.readFileSync(path.join(root, "pom.xml"), "utf8"),
+)?.[1];
+check(projectVersion !== undefined, "pom.xml: no version of fmad-parent found");
+const buildOutputs = [...fs.readFileSync(path.join(root, "docker-compose.yml"), "utf8").matchAll(
+  /\$\{(FMAD_JOB_JAR|FMAD_RUNTIME_DIR):-([^}]+)\}/g,
+)];
+check(buildOutputs.length > 0, "docker-compose.yml: no FMAD_JOB_JAR or FMAD_RUNTIME_DIR default path");
+for (const [, variable, defaultPath] of buildOutputs) {
+  check(
+    defaultPath.includes(`-${projectVersion}`),
+    `docker-compose.yml: default ${variable} '${defaultPath}' does not carry the project version ${projectVersion}`,
+  );
 }
 
 // Prometheus: targets on the reporter port of the Flink services.
