@@ -55,7 +55,7 @@ for (const [name, service] of Object.entries(services)) {
 }
 
 // Build outputs: the default job jar and runtime bundle paths carry the project's version, so a
-// version bump that forgets docker-compose.yml fails here instead of at `docker compose up`.
+// version bump that leaves docker-compose.yml unchanged fails here, not at `docker compose up`.
 const projectVersion = /<artifactId>fmad-parent<\/artifactId>\s*<version>([^<]+)<\/version>/.exec(
   fs.readFileSync(path.join(root, "pom.xml"), "utf8"),
 )?.[1];
