@@ -3,9 +3,14 @@ package io.fmad.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fmad.avro.AnomalyAlert;
+import io.fmad.avro.LogLevel;
 import io.fmad.avro.MetricEvent;
 import io.fmad.job.config.FmadConfig;
 import io.fmad.job.local.LocalFlink;
+import io.fmad.job.logs.LogDetectorSettings;
+import io.fmad.job.logs.LogLine;
+import io.fmad.job.logs.LogNoveltyDetector;
+import io.fmad.job.logs.WordHashEmbedder;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
@@ -27,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,18 +42,22 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Runs the sliding window, encoder, detector and interpreter on a MiniCluster with an in-memory
- * metric reporter, and checks that their metrics count and that docs/operations.md names them as
- * the Prometheus reporter does.
+ * Runs the sliding window, encoder, detector and interpreter, and the log novelty detector with a
+ * word-hash stand-in for its text model, on a MiniCluster with an in-memory metric reporter. Checks
+ * that their metrics count and that docs/operations.md names them as the Prometheus reporter does.
  */
 class PipelineMetricsTest {
 
     /** Operators of this run whose rows in docs/operations.md must all be registered. */
-    private static final Set<String> OPERATORS = Set.of("sliding-window", "encoder", "detector", "interpreter");
+    private static final Set<String> OPERATORS =
+            Set.of("sliding-window", "encoder", "detector", "interpreter", "log-novelty");
 
     private static final int POINTS_PER_KEY = 400;
     private static final int SPIKE_AT = 350;
     private static final long STEP_MILLIS = 300_000;
+    private static final int LOG_LINES_PER_KEY = 200;
+    private static final List<String> LOG_TEMPLATES =
+            List.of("user <NUM> logged in from <IP>", "GET /api/orders <NUM> ms", "cache refreshed in <NUM> ms");
 
     /** Prometheus metric name to the metric, for the operators in {@link #OPERATORS}. */
     private static final Map<String, Metric> METRICS = new HashMap<>();
@@ -66,6 +76,13 @@ class PipelineMetricsTest {
                                         .withTimestampAssigner((event, ignored) -> event.getTimestamp().toEpochMilli()));
         SingleOutputStreamOperator<AnomalyAlert> alerts = FmadPipeline.interpret(FmadPipeline.detect(events, config), config);
         alerts.sinkTo(new DiscardingSink<>());
+
+        LogDetectorSettings logSettings = new LogDetectorSettings(0.998, 50, 128, Duration.ZERO, 10.0, 100, Duration.ZERO);
+        env.fromData(logLines())
+                .keyBy(LogLine::key)
+                .process(new LogNoveltyDetector(logSettings, WordHashEmbedder::new))
+                .name("log-novelty")
+                .sinkTo(new DiscardingSink<>());
 
         env.execute("pipeline-metrics");
         try {
@@ -132,6 +149,23 @@ class PipelineMetricsTest {
         assertThat(count("flink_taskmanager_job_task_operator_interpreter_timeouts")).isZero();
     }
 
+    @Test
+    void logMetrics_count() {
+        long newTemplates = count("flink_taskmanager_job_task_operator_log_detector_newTemplates");
+        long embedded = count("flink_taskmanager_job_task_operator_log_encoder_linesEmbedded");
+
+        assertThat(count("flink_taskmanager_job_task_operator_log_detector_linesScored"))
+                .isEqualTo(2L * LOG_LINES_PER_KEY);
+        assertThat(newTemplates).isEqualTo(2L * (LOG_TEMPLATES.size() + 1));
+        assertThat(histogram("flink_taskmanager_job_task_operator_log_detector_newTemplateScorePpm").getCount())
+                .isEqualTo(newTemplates);
+        assertThat(embedded).isEqualTo(newTemplates);
+        assertThat(count("flink_taskmanager_job_task_operator_log_encoder_cacheHits")
+                        + count("flink_taskmanager_job_task_operator_log_encoder_cacheMisses"))
+                .isEqualTo(embedded);
+        assertThat(count("flink_taskmanager_job_task_operator_log_detector_alertsEmitted")).isEqualTo(2);
+    }
+
     /**
      * Builds the name the Prometheus reporter gives a metric: see docs/operations.md. The reporter
      * reads the logical scope through a {@code LogicalScopeProvider} wrapper of the same group;
@@ -175,6 +209,25 @@ class PipelineMetricsTest {
     private static Histogram histogram(String name) {
         assertThat(METRICS).containsKey(name);
         return (Histogram) METRICS.get(name);
+    }
+
+    /**
+     * Builds two keys of log lines that repeat {@link #LOG_TEMPLATES}, each with one new error
+     * template after the detector's warm-up, which raises one alert per key.
+     */
+    private static List<LogLine> logLines() {
+        List<LogLine> lines = new ArrayList<>();
+        for (String key : List.of("api-1", "api-2")) {
+            for (int i = 0; i < LOG_LINES_PER_KEY; i++) {
+                long time = i * 1_000L;
+                if (i == LOG_LINES_PER_KEY - 10) {
+                    lines.add(new LogLine(key, time, LogLevel.ERROR, "disk full on volume <HEX> while writing segment"));
+                } else {
+                    lines.add(new LogLine(key, time, LogLevel.INFO, LOG_TEMPLATES.get(i % LOG_TEMPLATES.size())));
+                }
+            }
+        }
+        return lines;
     }
 
     /**
