@@ -14,6 +14,8 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -71,6 +73,8 @@ public class WindowAnomalyDetector
     private transient Counter windowsScored;
     private transient Counter alertsEmitted;
     private transient Counter alertsInCooldown;
+    /** Score of every window, in millionths because Flink histograms record long values: 999000 is 0.999. */
+    private transient Histogram scorePpm;
     private transient LongCounter alertsAccumulator;
 
     public WindowAnomalyDetector(DetectorSettings settings) {
@@ -92,6 +96,7 @@ public class WindowAnomalyDetector
         windowsScored = metrics.counter("windowsScored");
         alertsEmitted = metrics.counter("alertsEmitted");
         alertsInCooldown = metrics.counter("alertsInCooldown");
+        scorePpm = metrics.histogram("scorePpm", new DescriptiveStatisticsHistogram(512));
         alertsAccumulator = new LongCounter();
         getRuntimeContext().addAccumulator(ALERTS_ACCUMULATOR, alertsAccumulator);
     }
@@ -110,6 +115,7 @@ public class WindowAnomalyDetector
 
         AnomalyScorer.Result result = scorer.scoreAndUpdate(current, window);
         windowsScored.inc();
+        scorePpm.update(Math.round(result.score() * 1_000_000));
 
         boolean alerted = false;
         double reported = 0.0;

@@ -12,7 +12,9 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
@@ -76,6 +78,8 @@ public class LogNoveltyDetector extends KeyedProcessFunction<String, LogLine, An
     private transient Counter newTemplates;
     private transient Counter alertsEmitted;
     private transient Counter alertsInCooldown;
+    /** Score of every line with a template new to its key, in millionths: 998000 is 0.998. */
+    private transient Histogram newTemplateScorePpm;
     private transient LongCounter alertsAccumulator;
 
     public LogNoveltyDetector(LogDetectorSettings settings, TemplateEmbedderFactory embedderFactory) {
@@ -101,6 +105,7 @@ public class LogNoveltyDetector extends KeyedProcessFunction<String, LogLine, An
         newTemplates = detector.counter("newTemplates");
         alertsEmitted = detector.counter("alertsEmitted");
         alertsInCooldown = detector.counter("alertsInCooldown");
+        newTemplateScorePpm = detector.histogram("newTemplateScorePpm", new DescriptiveStatisticsHistogram(512));
         alertsAccumulator = new LongCounter();
         getRuntimeContext().addAccumulator(ALERTS_ACCUMULATOR, alertsAccumulator);
 
@@ -151,6 +156,7 @@ public class LogNoveltyDetector extends KeyedProcessFunction<String, LogLine, An
         }
         TemplateMemory.Nearest nearest = TemplateMemory.nearest(current, embedding);
         NoveltyScorer.Novelty novelty = NoveltyScorer.score(current, nearest, line.level, settings.errorWeight());
+        newTemplateScorePpm.update(Math.round(novelty.score() * 1_000_000));
 
         boolean warm = current.linesSeen >= settings.warmUp();
         if (warm && novelty.score() >= settings.threshold()) {

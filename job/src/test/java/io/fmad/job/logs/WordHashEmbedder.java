@@ -6,7 +6,7 @@ package io.fmad.job.logs;
  * Templates that share words are therefore close, and templates without a common word are
  * orthogonal (cosine distance 1), unless two words collide.
  */
-final class WordHashEmbedder implements TemplateEmbedder {
+public final class WordHashEmbedder implements TemplateEmbedder {
 
     static final int DIMENSION = 1024;
     static final String MODEL_ID = "word-hash";
