@@ -48,13 +48,23 @@ build_modules() {
   fi
 }
 
-# Prints a module's classpath for a Maven scope (compile includes provided dependencies).
+# Prints a module's classpath for a Maven scope. compile also takes the runtime-scope dependencies,
+# so that a main class runs with provided (Flink) and runtime-only (Jackson's Kotlin module, say)
+# dependencies both present.
 module_classpath() {
   local module="$1" scope="$2"
   local file="$FMAD_ROOT/$module/target/classpath-$scope.txt"
   (cd "$FMAD_ROOT" && mvn -B -q -Dstyle.color=never -pl "$module" dependency:build-classpath \
       -Dmdep.outputFile="$file" -DincludeScope="$scope" >/dev/null 2>&1)
-  printf '%s:%s' "$FMAD_ROOT/$module/target/classes" "$(cat "$file")"
+  local classpath
+  classpath=$(cat "$file")
+  if [ "$scope" = compile ]; then
+    local runtime_file="$FMAD_ROOT/$module/target/classpath-runtime.txt"
+    (cd "$FMAD_ROOT" && mvn -B -q -Dstyle.color=never -pl "$module" dependency:build-classpath \
+        -Dmdep.outputFile="$runtime_file" -DincludeScope=runtime >/dev/null 2>&1)
+    classpath=$(printf '%s:%s' "$classpath" "$(cat "$runtime_file")" | tr ':' '\n' | awk 'NF && !seen[$0]++' | paste -sd: -)
+  fi
+  printf '%s:%s' "$FMAD_ROOT/$module/target/classes" "$classpath"
 }
 
 # Runs a main class of a module's build on this machine's JVM, with Flink's module flags, offline

@@ -14,6 +14,8 @@ import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
@@ -53,6 +55,8 @@ import java.util.stream.Collectors;
  */
 public final class LlmInterpreter implements Interpreter {
 
+    private static final Logger LOG = LoggerFactory.getLogger(LlmInterpreter.class);
+
     /** Prefix of the interpreter's name, which continues with the model name. */
     public static final String NAME_PREFIX = "llm:";
 
@@ -77,6 +81,7 @@ public final class LlmInterpreter implements Interpreter {
     private final Cache<String, Incident> incidents;
     private final LongSupplier clock = System::nanoTime;
     private final String name;
+    private final AtomicBoolean failureLogged = new AtomicBoolean();
 
     private Counter requests = new SimpleCounter();
     private Counter retries = new SimpleCounter();
@@ -386,6 +391,10 @@ public final class LlmInterpreter implements Interpreter {
         String reason = cause instanceof EnrichmentException
                 ? cause.getMessage()
                 : "the request failed (" + cause.getClass().getSimpleName() + ")";
+        if (failureLogged.compareAndSet(false, true)) {
+            LOG.warn("LLM enrichment at {} failed: {}. The alert keeps the built-in explanation; further"
+                    + " failures are counted in interpreter.llm.failures without a log line.", config.endpoint, reason);
+        }
         return Explanation.newBuilder(baseExplanation)
                 .setEnrichmentFailed(true)
                 .setFailureReason(FAILURE_PREFIX + reason)
