@@ -11,19 +11,13 @@ import io.fmad.avro.ValueStatistics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** Ranks the shipped example runbooks for typical alerts with the real MiniLM model. */
 class RunbookRetrieverTest {
-
-    private static final Logger LOG = LoggerFactory.getLogger(RunbookRetrieverTest.class);
 
     private static Interpreter retriever;
 
@@ -121,57 +115,8 @@ class RunbookRetrieverTest {
         assertThat(alert.getExplanation()).as("the alert itself is not modified").isNull();
     }
 
-    /**
-     * Measures the time retrieval adds per alert: one MiniLM query embedding and the ranking, on
-     * top of the built-in explanation. The numbers are logged for docs/interpreter.md.
-     */
-    @Test
-    void explain_latencyPerAlert() throws Exception {
-        List<AnomalyAlert> alerts = List.of(
-                metricAlert("cpu", 0.99, 0.35, 0.05),
-                metricAlert("latency_ms", 900, 120, 15),
-                metricAlert("disk_used_percent", 97.5, 60.0, 4.0));
-        for (int i = 0; i < 10; i++) {
-            retriever.explain(alerts.get(i % alerts.size())).get();
-        }
-
-        int calls = 200;
-        long[] retrievalNanos = new long[calls];
-        long[] builtInNanos = new long[calls];
-        BuiltInExplainer builtIn = new BuiltInExplainer();
-        for (int i = 0; i < calls; i++) {
-            AnomalyAlert alert = alerts.get(i % alerts.size());
-            long start = System.nanoTime();
-            builtIn.explainNow(alert);
-            builtInNanos[i] = System.nanoTime() - start;
-            start = System.nanoTime();
-            Explanation explanation = retriever.explain(alert).get();
-            retrievalNanos[i] = System.nanoTime() - start;
-            assertThat(explanation.getReferences()).hasSize(3);
-        }
-
-        LOG.info(
-                "Per alert over {} calls: built-in median {} ms; built-in plus retrieval median {} ms, p95 {} ms,"
-                        + " mean {} ms",
-                calls,
-                millis(percentile(builtInNanos, 0.5)),
-                millis(percentile(retrievalNanos, 0.5)),
-                millis(percentile(retrievalNanos, 0.95)),
-                millis((long) Arrays.stream(retrievalNanos).average().orElseThrow()));
-    }
-
     private static List<String> sources(Explanation explanation) {
         return explanation.getReferences().stream().map(reference -> reference.getSource().toString()).toList();
-    }
-
-    private static long percentile(long[] values, double quantile) {
-        long[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[(int) Math.min(sorted.length - 1, Math.round(quantile * (sorted.length - 1)))];
-    }
-
-    private static String millis(long nanos) {
-        return String.format(Locale.ROOT, "%.2f", nanos / 1e6);
     }
 
     static AnomalyAlert metricAlert(String valueName, double peak, double baseline, double stddev) {

@@ -33,7 +33,7 @@ import java.util.concurrent.CompletionException;
  */
 final class ChatClient implements AutoCloseable {
 
-    /** Why a request failed, and whether another attempt may succeed. */
+    /** The failure of one request, and whether another attempt may succeed. */
     static final class ChatException extends Exception {
         private static final long serialVersionUID = 1L;
 

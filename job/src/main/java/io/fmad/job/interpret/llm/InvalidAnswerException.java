@@ -15,7 +15,7 @@ public final class InvalidAnswerException extends Exception {
         this.reason = reason;
     }
 
-    /** The reason code, for example {@code unexpected-field} or {@code not-json}. */
+    /** Returns the reason code, for example {@code unexpected-field} or {@code not-json}. */
     public String reason() {
         return reason;
     }

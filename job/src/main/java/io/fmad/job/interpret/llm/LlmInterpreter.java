@@ -105,7 +105,7 @@ public final class LlmInterpreter implements Interpreter {
         }
     }
 
-    /** Why one explanation's enrichment failed; the message is the failure reason. */
+    /** The failure of one explanation's enrichment; the message is the failure reason. */
     static final class EnrichmentException extends Exception {
         private static final long serialVersionUID = 1L;
 
@@ -359,7 +359,7 @@ public final class LlmInterpreter implements Interpreter {
         CompletableFuture<LlmAnswer> bounded = new CompletableFuture<>();
         var timer = scheduler.schedule(
                 () -> bounded.completeExceptionally(
-                        new EnrichmentException("no answer within interpreter.timeout")),
+                        new EnrichmentException("the LLM did not respond within interpreter.timeout")),
                 Math.max(0, deadline - clock.getAsLong()),
                 TimeUnit.NANOSECONDS);
         answer.whenComplete((result, error) -> {
