@@ -16,9 +16,9 @@ public final class AlertFormatter {
      * detector and the explanation summary, for example {@code 2014-02-19T15:00:00Z key=cpu-1
      * score=0.973 threshold=0.900 severity=HIGH detector=knn summary="CPU rose sharply"}. Line
      * breaks in the summary are replaced by spaces so that each alert stays on one line. When the
-     * explanation has runbook references, the line ends with the most similar one and its cosine
-     * similarity, for example {@code runbook="Disk full" (0.62)}, and then with the likely cause and
-     * next step when the interpreter gave them, for example {@code cause="a runaway process"}.
+     * interpreter gave a likely cause and a next step, they follow, for example {@code cause="a
+     * runaway process"}. When the explanation has runbook references, the line ends with the most
+     * similar one and its cosine similarity, for example {@code runbook="Disk full" (0.62)}.
      */
     public static String format(AnomalyAlert alert) {
         Explanation explanation = alert.getExplanation();
@@ -41,15 +41,15 @@ public final class AlertFormatter {
                 alert.getSeverity(),
                 alert.getDetector(),
                 summary);
-        if (explanation != null && !explanation.getReferences().isEmpty()) {
-            RunbookReference top = explanation.getReferences().get(0);
-            line += String.format(Locale.ROOT, " runbook=\"%s\" (%.2f)", top.getTitle(), top.getSimilarity());
-        }
         if (explanation != null && explanation.getLikelyCause() != null) {
             line += " cause=\"" + oneLine(explanation.getLikelyCause()) + '"';
         }
         if (explanation != null && explanation.getNextStep() != null) {
             line += " next=\"" + oneLine(explanation.getNextStep()) + '"';
+        }
+        if (explanation != null && !explanation.getReferences().isEmpty()) {
+            RunbookReference top = explanation.getReferences().get(0);
+            line += String.format(Locale.ROOT, " runbook=\"%s\" (%.2f)", top.getTitle(), top.getSimilarity());
         }
         return line;
     }
