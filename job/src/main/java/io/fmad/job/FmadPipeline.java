@@ -20,6 +20,7 @@ import io.fmad.job.encode.EncoderSettings;
 import io.fmad.job.ingest.DeadLetterRouter;
 import io.fmad.job.interpret.AsyncInterpreterFunction;
 import io.fmad.job.interpret.BuiltInExplainer;
+import io.fmad.job.incident.IncidentOperator;
 import io.fmad.job.interpret.InterpreterFactory;
 import io.fmad.job.interpret.llm.LlmInterpreter;
 import io.fmad.job.interpret.RunbookRetriever;
@@ -222,7 +223,7 @@ public final class FmadPipeline {
                 .name("dead-letters-sink")
                 .uid("dead-letters-sink");
 
-        SingleOutputStreamOperator<AnomalyAlert> explained = interpret(alerts, config);
+        SingleOutputStreamOperator<AnomalyAlert> explained = interpret(incidents(alerts, config), config);
 
         explained
                 .sinkTo(
@@ -235,6 +236,18 @@ public final class FmadPipeline {
                                 config.kafkaProperties))
                 .name("alerts-sink")
                 .uid("alerts-sink");
+    }
+
+    /**
+     * Adds the incident stage, which turns the detectors' candidates into OPEN, UPDATE and RESOLVED
+     * records of one incident per key, detector and episode; see {@link IncidentOperator}.
+     */
+    static SingleOutputStreamOperator<AnomalyAlert> incidents(DataStream<AnomalyAlert> candidates, FmadConfig config) {
+        return candidates
+                .keyBy(IncidentOperator::incidentKey)
+                .process(new IncidentOperator(config.incidents, config.stateTtl))
+                .name("incidents")
+                .uid("incidents");
     }
 
     /**

@@ -2,6 +2,7 @@ package io.fmad.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fmad.avro.AlertStatus;
 import io.fmad.avro.AnomalyAlert;
 import io.fmad.avro.DeadLetter;
 import io.fmad.avro.MetricEvent;
@@ -10,7 +11,7 @@ import io.fmad.connectors.serde.SingleObjectCodec;
 import io.fmad.connectors.tools.NabCsvReader;
 import io.fmad.connectors.tools.ReplayTool;
 import io.fmad.job.config.FmadConfig;
-import io.fmad.job.detect.WindowAnomalyDetector;
+import io.fmad.job.incident.IncidentOperator;
 import io.fmad.job.ingest.DeadLetterRouter;
 import io.fmad.job.local.LocalFlink;
 import io.fmad.job.testing.CommittedRecords;
@@ -69,9 +70,12 @@ class FmadJobITCase {
         JobExecutionResult result = run(config);
 
         List<AnomalyAlert> alerts = CommittedRecords.readAll(broker.bootstrapServers(), config.alertsTopic, AnomalyAlert.class);
-        long emitted = (Long) result.getAllAccumulatorResults().get(WindowAnomalyDetector.ALERTS_ACCUMULATOR);
+        long emitted = (Long) result.getAllAccumulatorResults().get(IncidentOperator.RECORDS_ACCUMULATOR);
         Set<String> ids = alerts.stream().map(AnomalyAlert::getAlertId).collect(Collectors.toSet());
-        assertThat(alerts).as("alerts emitted by the detector, read with read_committed").hasSize((int) emitted);
+        assertThat(alerts).as("incident records emitted, read with read_committed").hasSize((int) emitted);
+        assertThat(alerts).as("every incident opened resolves when the input ends")
+                .filteredOn(alert -> alert.getStatus() == AlertStatus.RESOLVED)
+                .hasSameSizeAs(alerts.stream().filter(alert -> alert.getStatus() == AlertStatus.OPEN).toList());
         assertThat(ids).as("alert ids are unique: no alert written twice").hasSize(alerts.size());
         assertThat(alerts).isNotEmpty();
         assertThat(alerts)

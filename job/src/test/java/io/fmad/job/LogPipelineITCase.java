@@ -2,6 +2,7 @@ package io.fmad.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fmad.avro.AlertStatus;
 import io.fmad.avro.AnomalyAlert;
 import io.fmad.avro.DeadLetter;
 import io.fmad.avro.LogEvent;
@@ -12,6 +13,7 @@ import io.fmad.connectors.serde.SingleObjectCodec;
 import io.fmad.connectors.tools.AlertFormatter;
 import io.fmad.connectors.tools.ReplayTool;
 import io.fmad.job.config.FmadConfig;
+import io.fmad.job.incident.IncidentOperator;
 import io.fmad.job.ingest.LogDeadLetterRouter;
 import io.fmad.job.local.LocalFlink;
 import io.fmad.job.local.LogGenerator;
@@ -113,13 +115,20 @@ class LogPipelineITCase {
 
         JobExecutionResult result = run(config);
 
-        List<AnomalyAlert> alerts =
+        List<AnomalyAlert> records =
                 CommittedRecords.readAll(broker.bootstrapServers(), config.alertsTopic, AnomalyAlert.class);
-        alerts.forEach(alert -> LOG.info("Alert: {}", AlertFormatter.format(alert)));
-        long emitted = (Long) result.getAllAccumulatorResults().get(LogNoveltyDetector.ALERTS_ACCUMULATOR);
-        Set<String> ids = alerts.stream().map(AnomalyAlert::getAlertId).collect(Collectors.toSet());
-        assertThat(alerts).as("alerts emitted by the detector, read with read_committed").hasSize((int) emitted);
-        assertThat(ids).as("alert ids are unique: no alert written twice").hasSize(alerts.size());
+        records.forEach(alert -> LOG.info("Alert: {}", AlertFormatter.format(alert)));
+        long emitted = (Long) result.getAllAccumulatorResults().get(IncidentOperator.RECORDS_ACCUMULATOR);
+        Set<String> ids = records.stream().map(AnomalyAlert::getAlertId).collect(Collectors.toSet());
+        assertThat(records).as("incident records emitted, read with read_committed").hasSize((int) emitted);
+        assertThat(ids).as("alert ids are unique: no alert written twice").hasSize(records.size());
+        // Every alert the detector raised is an OPEN or UPDATE record; RESOLVED records end incidents.
+        List<AnomalyAlert> alerts = records.stream().filter(alert -> alert.getStatus() != AlertStatus.RESOLVED).toList();
+        assertThat(alerts).as("alerts raised by the detector").hasSize(
+                (int) (long) (Long) result.getAllAccumulatorResults().get(LogNoveltyDetector.ALERTS_ACCUMULATOR));
+        assertThat(records).as("every incident opened resolves when the input ends")
+                .filteredOn(alert -> alert.getStatus() == AlertStatus.RESOLVED)
+                .hasSameSizeAs(records.stream().filter(alert -> alert.getStatus() == AlertStatus.OPEN).toList());
 
         for (Injection injection : INJECTED) {
             Instant time = lineTime(injection);

@@ -52,7 +52,7 @@ class PipelineMetricsTest {
 
     /** Operators of this run whose rows in docs/operations.md must all be registered. */
     private static final Set<String> OPERATORS =
-            Set.of("sliding-window", "encoder", "detector", "interpreter", "log-novelty");
+            Set.of("sliding-window", "encoder", "detector", "incidents", "interpreter", "log-novelty");
 
     private static final int POINTS_PER_KEY = 400;
     private static final int SPIKE_AT = 350;
@@ -83,7 +83,8 @@ class PipelineMetricsTest {
                         .assignTimestampsAndWatermarks(
                                 WatermarkStrategy.<MetricEvent>forMonotonousTimestamps()
                                         .withTimestampAssigner((event, ignored) -> event.getTimestamp().toEpochMilli()));
-        SingleOutputStreamOperator<AnomalyAlert> alerts = FmadPipeline.interpret(FmadPipeline.detect(events, config), config);
+        SingleOutputStreamOperator<AnomalyAlert> alerts = FmadPipeline.interpret(
+                FmadPipeline.incidents(FmadPipeline.detect(events, config), config), config);
         alerts.sinkTo(new DiscardingSink<>());
 
         LogDetectorSettings logSettings = new LogDetectorSettings(0.998, 50, 128, Duration.ZERO, 10.0, 100, Duration.ZERO);
@@ -168,7 +169,9 @@ class PipelineMetricsTest {
 
     @Test
     void interpreterMetrics_countEveryAlert() {
-        long alerts = count("flink_taskmanager_job_task_operator_detector_alertsEmitted");
+        long alerts = count("flink_taskmanager_job_task_operator_incidents_opened")
+                + count("flink_taskmanager_job_task_operator_incidents_updated")
+                + count("flink_taskmanager_job_task_operator_incidents_resolved");
 
         assertThat(count("flink_taskmanager_job_task_operator_interpreter_calls")).isEqualTo(alerts);
         assertThat(count("flink_taskmanager_job_task_operator_interpreter_failures")).isZero();

@@ -29,6 +29,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.fmad.avro.AlertStatus;
 import io.fmad.avro.AnomalyAlert;
 import io.fmad.avro.MetricEvent;
 import io.fmad.connectors.testing.TestRecords;
@@ -133,8 +134,25 @@ class SingleObjectCodecTest {
         assertThat(read).isEqualTo(alert);
     }
 
+    @Test
+    void decode_readsAlertWithoutIncidentFields() throws IOException {
+        Schema third = parseTestSchema("AnomalyAlert-3.avsc");
+        AnomalyAlert alert = TestRecords.alert("host-1", 5);
+        byte[] bytes =
+                new BinaryMessageEncoder<AnomalyAlert>(SpecificData.getForClass(AnomalyAlert.class), third)
+                        .encode(alert)
+                        .array();
+
+        AnomalyAlert read = SingleObjectCodec.forClass(AnomalyAlert.class).decode(bytes);
+
+        assertThat(read.getStatus()).isEqualTo(AlertStatus.OPEN);
+        assertThat(read.getIncidentId()).isNull();
+        assertThat(read.getSequence()).isZero();
+        assertThat(read).isEqualTo(alert);
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"AnomalyAlert-1.avsc", "AnomalyAlert-2.avsc"})
+    @ValueSource(strings = {"AnomalyAlert-1.avsc", "AnomalyAlert-2.avsc", "AnomalyAlert-3.avsc"})
     void alertSchema_compatibleBothWaysWithHistory(String name) throws IOException {
         Schema older = parseTestSchema(name);
         Schema current = AnomalyAlert.getClassSchema();

@@ -17,7 +17,7 @@ class AlertFormatterTest {
         String line = AlertFormatter.format(alert);
 
         assertThat(line).isEqualTo(
-                "2024-03-01T12:00:59Z key=host-1 score=0.9500 threshold=0.9000 severity=HIGH detector=knn"
+                "2024-03-01T12:00:59Z OPEN key=host-1 score=0.9500 threshold=0.9000 severity=HIGH detector=knn"
                         + " summary=\"CPU rose sharply\" cause=\"a runaway process\"");
     }
 

@@ -1,6 +1,8 @@
 package io.fmad.job.config;
 
 import io.fmad.job.detect.DetectorSignal;
+import io.fmad.job.incident.IncidentSettings;
+import io.fmad.job.incident.SuppressionWindow;
 import io.fmad.job.interpret.RunbookEntry;
 import io.fmad.job.interpret.RunbookLibrary;
 
@@ -85,6 +87,9 @@ public final class FmadConfig implements Serializable {
     /** The LLM interpreter's settings. {@link LlmConfig#enabled()} returns whether an LLM is called. */
     public final LlmConfig llm;
 
+    /** The incident stage's settings, suppression windows parsed. */
+    public final IncidentSettings incidents;
+
     public final Duration stateTtl;
 
     public final String jobName;
@@ -141,6 +146,11 @@ public final class FmadConfig implements Serializable {
         runbooks = loadRunbooks(get(c, FmadOptions.INTERPRETER_RUNBOOKS));
         interpreterTopK = get(c, FmadOptions.INTERPRETER_TOP_K);
         llm = new LlmConfig(c);
+
+        incidents = new IncidentSettings(
+                get(c, FmadOptions.INCIDENT_QUIET_PERIOD),
+                get(c, FmadOptions.INCIDENT_UPDATE_INTERVAL),
+                parseSuppressions(get(c, FmadOptions.INCIDENT_SUPPRESS)));
 
         stateTtl = get(c, FmadOptions.STATE_TTL);
 
@@ -276,6 +286,8 @@ public final class FmadConfig implements Serializable {
 
         requirePositive(FmadOptions.TRANSACTION_TIMEOUT, transactionTimeout);
         requirePositive(FmadOptions.CHECKPOINT_INTERVAL, checkpointInterval);
+        requirePositive(FmadOptions.INCIDENT_QUIET_PERIOD, incidents.quietPeriod());
+        requireNotNegative(FmadOptions.INCIDENT_UPDATE_INTERVAL, incidents.updateInterval());
         requireNotNegative(FmadOptions.STATE_TTL, stateTtl);
         if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE
                 && transactionTimeout.compareTo(checkpointInterval) <= 0) {
@@ -334,6 +346,28 @@ public final class FmadConfig implements Serializable {
         }
 
         logs.validate(this);
+    }
+
+    private static List<SuppressionWindow> parseSuppressions(List<String> entries) {
+        if (entries == null) {
+            return List.of();
+        }
+        List<SuppressionWindow> windows = new ArrayList<>();
+        for (String entry : entries) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            try {
+                windows.add(SuppressionWindow.parse(entry));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "Invalid value '" + String.join(";", entries) + "' for option '"
+                                + FmadOptions.INCIDENT_SUPPRESS.key() + "': " + e.getMessage() + ". Expected entries"
+                                + " separated by ';', each " + SuppressionWindow.FORMAT + ".",
+                        e);
+            }
+        }
+        return windows;
     }
 
     private static List<RunbookEntry> loadRunbooks(String folder) {

@@ -331,6 +331,37 @@ public final class FmadOptions {
                     .defaultValue(3)
                     .withDescription("Runbook entries attached to each alert, most similar first.");
 
+    // ---------------------------------------------------------------- Incidents
+
+    public static final ConfigOption<Duration> INCIDENT_QUIET_PERIOD =
+            ConfigOptions.key("incident.quiet-period")
+                    .durationType()
+                    .defaultValue(Duration.ofHours(1))
+                    .withDescription(
+                            "Event time without an anomalous window after which a key's incident"
+                                    + " resolves, with a RESOLVED record. Until then its anomalous"
+                                    + " windows update the incident instead of opening new ones.");
+
+    public static final ConfigOption<Duration> INCIDENT_UPDATE_INTERVAL =
+            ConfigOptions.key("incident.update-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofHours(1))
+                    .withDescription(
+                            "Least event time between two UPDATE records of an incident while its"
+                                    + " key stays anomalous. A rise in severity is reported at once.");
+
+    public static final ConfigOption<List<String>> INCIDENT_SUPPRESS =
+            ConfigOptions.key("incident.suppress")
+                    .stringType()
+                    .asList()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Maintenance windows, separated by ';', each KEY-GLOB@START/END with"
+                                    + " ISO-8601 instants, such as"
+                                    + " db-*@2026-12-05T01:00:00Z/2026-12-05T03:00:00Z. Keys matching"
+                                    + " the glob emit no record while the window lasts, and their"
+                                    + " detectors keep learning.");
+
     // ---------------------------------------------------------------- State
 
     public static final ConfigOption<Duration> STATE_TTL =
@@ -417,6 +448,9 @@ public final class FmadOptions {
                     INTERPRETER_CAPACITY,
                     INTERPRETER_RUNBOOKS,
                     INTERPRETER_TOP_K,
+                    INCIDENT_QUIET_PERIOD,
+                    INCIDENT_UPDATE_INTERVAL,
+                    INCIDENT_SUPPRESS,
                     STATE_TTL,
                     JOB_NAME,
                     PARALLELISM,

@@ -36,7 +36,6 @@ public final class LlmConfig implements Serializable {
     public final Duration maxBackoff;
     public final int maxConcurrency;
     public final double rateLimit;
-    public final Duration incidentGap;
     public final int cacheSize;
     public final int maxTokens;
     public final double temperature;
@@ -54,7 +53,6 @@ public final class LlmConfig implements Serializable {
         maxBackoff = FmadConfig.get(c, LlmOptions.MAX_BACKOFF);
         maxConcurrency = FmadConfig.get(c, LlmOptions.MAX_CONCURRENCY);
         rateLimit = FmadConfig.get(c, LlmOptions.RATE_LIMIT);
-        incidentGap = FmadConfig.get(c, LlmOptions.INCIDENT_GAP);
         cacheSize = FmadConfig.get(c, LlmOptions.CACHE_SIZE);
         maxTokens = FmadConfig.get(c, LlmOptions.MAX_TOKENS);
         temperature = FmadConfig.get(c, LlmOptions.TEMPERATURE);
@@ -117,7 +115,6 @@ public final class LlmConfig implements Serializable {
         if (!(rateLimit > 0.0 && rateLimit <= 10_000.0)) {
             throw FmadConfig.invalid(LlmOptions.RATE_LIMIT, rateLimit, "requests per second above 0 and at most 10000");
         }
-        FmadConfig.requireNotNegative(LlmOptions.INCIDENT_GAP, incidentGap);
         FmadConfig.requireRange(LlmOptions.CACHE_SIZE, cacheSize, 0, 10_000_000);
         FmadConfig.requireRange(LlmOptions.MAX_TOKENS, maxTokens, 16, 32_768);
         if (!(temperature >= 0.0 && temperature <= 2.0)) {

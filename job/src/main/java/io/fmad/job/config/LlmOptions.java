@@ -101,20 +101,13 @@ public final class LlmOptions {
                                     + " cannot get a request before its timeout keeps the built-in"
                                     + " explanation.");
 
-    public static final ConfigOption<Duration> INCIDENT_GAP =
-            ConfigOptions.key("interpreter.llm.incident-gap")
-                    .durationType()
-                    .defaultValue(Duration.ofMinutes(30))
-                    .withDescription(
-                            "Alerts of one key and detector whose event times lie within this gap"
-                                    + " of the previous one belong to one incident. The LLM is asked"
-                                    + " once per incident; later alerts of it reuse the answer.");
-
     public static final ConfigOption<Integer> CACHE_SIZE =
             ConfigOptions.key("interpreter.llm.cache-size")
                     .intType()
                     .defaultValue(10_000)
-                    .withDescription("Incidents whose answers are kept, per interpreter subtask.");
+                    .withDescription(
+                            "Incidents whose answers are kept, per interpreter subtask: the UPDATE"
+                                    + " records of an incident reuse its answer. 0 asks for every record.");
 
     public static final ConfigOption<Integer> MAX_TOKENS =
             ConfigOptions.key("interpreter.llm.max-tokens")
@@ -158,7 +151,6 @@ public final class LlmOptions {
                     MAX_BACKOFF,
                     MAX_CONCURRENCY,
                     RATE_LIMIT,
-                    INCIDENT_GAP,
                     CACHE_SIZE,
                     MAX_TOKENS,
                     TEMPERATURE,

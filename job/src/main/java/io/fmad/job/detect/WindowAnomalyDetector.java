@@ -1,5 +1,6 @@
 package io.fmad.job.detect;
 
+import io.fmad.avro.AlertStatus;
 import io.fmad.avro.AnomalyAlert;
 import io.fmad.avro.Severity;
 import io.fmad.avro.SimilarWindow;
@@ -30,7 +31,9 @@ import java.util.UUID;
 
 /**
  * Scores each embedded window against its key's own history and emits an {@link AnomalyAlert}
- * when the score reaches the threshold.
+ * candidate when the score reaches the threshold: with status OPEN when the alert policy raises an
+ * alert, and UPDATE when it holds one back (cooldown, not re-armed), so that the incident stage
+ * ({@link io.fmad.job.incident.IncidentOperator}) can tell a lasting anomaly from a new one.
  *
  * <p>Scoring is {@link AnomalyScorer}: the model's reconstruction error and the distance to the
  * same time one and two seasonal periods back, calibrated per key, the level of the newest values
@@ -132,6 +135,11 @@ public class WindowAnomalyDetector
             alerted = true;
         } else if (decision == AlertPolicy.Decision.SUPPRESSED) {
             alertsInCooldown.inc();
+            // Still anomalous: the incident stage extends the key's open incident with it. The
+            // similar-window search is left out, because an update is rarely read for it.
+            AnomalyAlert update = toAlert(window, result, List.of());
+            update.setStatus(AlertStatus.UPDATE);
+            out.collect(update);
         }
         if (WindowHistory.shouldStore(current, alerted)) {
             WindowHistory.store(current, window.embeddings, window.window.start, window.window.end, alerted);

@@ -1,5 +1,6 @@
 package io.fmad.job.interpret;
 
+import io.fmad.avro.AlertStatus;
 import io.fmad.avro.AnomalyAlert;
 import io.fmad.avro.Explanation;
 import io.fmad.avro.SimilarWindow;
@@ -60,6 +61,9 @@ public final class BuiltInExplainer implements Interpreter {
      * explanation.
      */
     public Explanation explainNow(AnomalyAlert alert) {
+        if (alert.getStatus() == AlertStatus.RESOLVED) {
+            return explanation(resolvedSummary(alert));
+        }
         if (alert.getExplanation() != null) {
             return Explanation.newBuilder(alert.getExplanation()).build();
         }
@@ -186,5 +190,35 @@ public final class BuiltInExplainer implements Interpreter {
 
     private static double sigmas(double value, double mean, double stddev) {
         return stddev > 0 ? (value - mean) / stddev : 0.0;
+    }
+
+    /**
+     * Returns the summary of a RESOLVED record: the incident, when it opened, its peak, and when the
+     * quiet period ended it.
+     */
+    static String resolvedSummary(AnomalyAlert alert) {
+        return String.format(
+                Locale.ROOT,
+                "Incident %s of key '%s' (%s) resolved at %s: no anomalous window for the quiet period."
+                        + " It opened at %s, peaked at score %.4f (%s) and had %d update(s).",
+                alert.getIncidentId(),
+                alert.getKey(),
+                alert.getDetector(),
+                alert.getWindowEnd(),
+                alert.getWindowStart(),
+                alert.getScore(),
+                alert.getSeverity(),
+                Math.max(0, alert.getSequence() - 1));
+    }
+
+    private static Explanation explanation(String summary) {
+        return Explanation.newBuilder()
+                .setSummary(summary)
+                .setLikelyCause(null)
+                .setNextStep(null)
+                .setInterpreter(NAME)
+                .setEnrichmentFailed(false)
+                .setFailureReason(null)
+                .build();
     }
 }

@@ -1,5 +1,6 @@
 package io.fmad.job.interpret;
 
+import io.fmad.avro.AlertStatus;
 import io.fmad.avro.AnomalyAlert;
 import io.fmad.avro.Explanation;
 import io.fmad.avro.RunbookReference;
@@ -98,6 +99,10 @@ public final class RunbookRetriever implements Interpreter {
     /** Builds the explanation on the calling thread, which must be the worker thread. */
     private Explanation explainNow(AnomalyAlert alert) {
         Explanation explanation = builtIn.explainNow(alert);
+        if (alert.getStatus() == AlertStatus.RESOLVED) {
+            // A resolution needs no runbook: the OPEN record of its incident carried the references.
+            return explanation;
+        }
         float[] query = encoder.encode(List.of(AlertQuery.build(alert)))[0];
         explanation.setReferences(rank(query));
         explanation.setInterpreter(explanation.getInterpreter() + NAME_SUFFIX);

@@ -1,5 +1,6 @@
 package io.fmad.job.local;
 
+import io.fmad.avro.AlertStatus;
 import io.fmad.avro.AnomalyAlert;
 import io.fmad.avro.MetricEvent;
 import io.fmad.connectors.kafka.EmbeddedKafkaBroker;
@@ -13,6 +14,7 @@ import io.fmad.job.config.FmadConfig;
 import io.fmad.job.config.FmadOptions;
 import io.fmad.job.config.LogOptions;
 import io.fmad.job.detect.WindowAnomalyDetector;
+import io.fmad.job.incident.IncidentOperator;
 import io.fmad.job.ingest.DeadLetterRouter;
 import io.fmad.job.logs.LogNoveltyDetector;
 
@@ -31,6 +33,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -170,10 +174,13 @@ public final class LocalRunner {
                 printer.finish(DRAIN_TIMEOUT);
 
                 long deadLetters = countRecords(broker.bootstrapServers(), config.deadLettersTopic);
-                Map<Boolean, List<AnomalyAlert>> byBranch = printer.alerts().stream()
+                List<AnomalyAlert> records = printer.alerts();
+                // OPEN and UPDATE records report anomalous windows; RESOLVED records only end incidents.
+                Map<Boolean, List<AnomalyAlert>> byBranch = records.stream()
+                        .filter(alert -> alert.getStatus() != AlertStatus.RESOLVED)
                         .collect(Collectors.partitioningBy(alert -> LogNoveltyDetector.NAME.equals(alert.getDetector())));
                 List<AnomalyAlert> metricAlerts = byBranch.get(false);
-                printSummary(result, produced, printer, metricAlerts, deadLetters, startNanos);
+                printSummary(result, produced, printer, records, metricAlerts, deadLetters, startNanos);
                 if (options.input == null) {
                     printDetections(metricAlerts, injected);
                 }
@@ -420,28 +427,37 @@ public final class LocalRunner {
     }
 
     private void printSummary(JobExecutionResult result, long produced, AlertPrinter printer,
-            List<AnomalyAlert> metricAlerts, long deadLetters, long startNanos) {
+            List<AnomalyAlert> records, List<AnomalyAlert> metricAlerts, long deadLetters, long startNanos) {
         long eventsIn = longAccumulator(result, DeadLetterRouter.EVENTS_ACCUMULATOR);
-        long alertsEmitted = longAccumulator(result, WindowAnomalyDetector.ALERTS_ACCUMULATOR);
+        long opened = longAccumulator(result, IncidentOperator.OPENED_ACCUMULATOR_PREFIX + WindowAnomalyDetector.NAME);
+        long recordsWritten = longAccumulator(result, IncidentOperator.RECORDS_ACCUMULATOR);
         long jobMillis = result.getNetRuntime();
         double elapsedSeconds = (System.nanoTime() - startNanos) / 1e9;
+        List<AnomalyAlert> metricOpened =
+                metricAlerts.stream().filter(alert -> alert.getStatus() == AlertStatus.OPEN).toList();
         Map<String, Integer> perKey = new TreeMap<>();
         inputKeys.forEach(key -> perKey.put(key, 0));
-        metricAlerts.forEach(alert -> perKey.merge(alert.getKey(), 1, Integer::sum));
-        int alertsRead = perKey.values().stream().mapToInt(Integer::intValue).sum();
+        metricOpened.forEach(alert -> perKey.merge(alert.getKey(), 1, Integer::sum));
+        Map<AlertStatus, Long> byStatus = records.stream()
+                .collect(Collectors.groupingBy(AnomalyAlert::getStatus, () -> new EnumMap<>(AlertStatus.class),
+                        Collectors.counting()));
 
         out.println();
         out.println("Summary");
         out.printf("  events produced         %d%n", produced);
         out.printf("  events read by the job  %d (%.0f events/s over the job's %.1f s, start-up included)%n",
                 eventsIn, eventsIn / Math.max(jobMillis / 1000.0, 1e-3), jobMillis / 1000.0);
-        out.printf("  alerts written          %d (read back committed: %d)%n", alertsEmitted, alertsRead);
+        out.printf("  incidents opened        %d (read back committed: %d)%n", opened, metricOpened.size());
+        out.printf("  incident records        %d (read back committed: %d; %d OPEN, %d UPDATE, %d RESOLVED,"
+                        + " log records included)%n",
+                recordsWritten, records.size(), byStatus.getOrDefault(AlertStatus.OPEN, 0L),
+                byStatus.getOrDefault(AlertStatus.UPDATE, 0L), byStatus.getOrDefault(AlertStatus.RESOLVED, 0L));
         out.printf("  dead letters            %d%n", deadLetters);
         out.printf("  first alert after       %s (from the runner's start)%n", printer.secondsToFirstAlert() < 0
                 ? "no alert" : String.format("%.1f s", printer.secondsToFirstAlert()));
         out.printf("  elapsed                 %.1f s (broker start, input and job included)%n", elapsedSeconds);
         if (!perKey.isEmpty()) {
-            out.println("  alerts per key:");
+            out.println("  incidents per key:");
             perKey.entrySet().stream()
                     .sorted(Map.Entry.comparingByKey(Comparator.naturalOrder()))
                     .forEach(entry -> out.printf("    %-50s %d%n", entry.getKey(), entry.getValue()));
@@ -452,8 +468,9 @@ public final class LocalRunner {
     }
 
     /**
-     * Reports, per injected anomaly, the first alert of its key from the anomaly's start until one
-     * window length after its end (a window still contains the anomaly until then).
+     * Reports, per injected anomaly, the first OPEN or UPDATE record of its key from the anomaly's
+     * start until one window length after its end (a window still contains the anomaly until then),
+     * and counts the incidents none of whose records matches an injected anomaly as false alarms.
      */
     private void printDetections(List<AnomalyAlert> alerts, List<MetricGenerator.InjectedAnomaly> anomalies) {
         Duration reach = MetricGenerator.STEP.multipliedBy(FmadOptions.WINDOW_SIZE.defaultValue());
@@ -467,10 +484,13 @@ public final class LocalRunner {
                     .orElse("missed");
             out.printf("    %-8s %-11s %-12s %s%n", anomaly.key(), anomaly.valueName(), anomaly.kind(), detection);
         }
-        long unmatched = alerts.stream()
-                .filter(alert -> anomalies.stream().noneMatch(anomaly -> matches(alert, anomaly, reach)))
-                .count();
-        out.printf("  alerts matching no injected anomaly (false alarms): %d%n", unmatched);
+        Map<String, Boolean> incidentMatched = new HashMap<>();
+        for (AnomalyAlert alert : alerts) {
+            boolean matched = anomalies.stream().anyMatch(anomaly -> matches(alert, anomaly, reach));
+            incidentMatched.merge(String.valueOf(alert.getIncidentId()), matched, Boolean::logicalOr);
+        }
+        long unmatched = incidentMatched.values().stream().filter(matched -> !matched).count();
+        out.printf("  incidents matching no injected anomaly (false alarms): %d%n", unmatched);
     }
 
     /** True when {@code alert} is on the anomaly's key and its window still contains an anomalous point. */

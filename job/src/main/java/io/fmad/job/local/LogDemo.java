@@ -81,7 +81,8 @@ final class LogDemo {
      * Prints the log part of the summary: lines read, log alerts per host, whether an alert marked
      * each injected line, and how many alerts marked other lines (false alarms).
      *
-     * @param alerts the log alerts read back from the alerts topic
+     * @param alerts the log alerts read back from the alerts topic: the OPEN and UPDATE records of log
+     *     incidents, one per alert the log detector raised
      * @param warmUp lines a key logs before it can alert ({@code logs.warm-up})
      */
     void printSummary(PrintStream out, JobExecutionResult result, List<AnomalyAlert> alerts, int warmUp) {

@@ -3,6 +3,7 @@ package io.fmad.job.detect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.fmad.avro.AlertStatus;
 import io.fmad.avro.AnomalyAlert;
 import io.fmad.avro.SimilarWindow;
 import io.fmad.avro.ValueStatistics;
@@ -137,7 +138,7 @@ class WindowAnomalyDetectorTest {
         sendAnomaly("a");
         sendRangeBreak("a", 110.0);
 
-        assertThat(harness.extractOutputValues()).as("windows 61 and 62 are inside the 100-window warm-up").isEmpty();
+        assertThat(alerts()).as("windows 61 and 62 are inside the 100-window warm-up").isEmpty();
     }
 
     @Test
@@ -145,7 +146,7 @@ class WindowAnomalyDetectorTest {
         sendNormal("a", 150);
         sendAnomaly("a");
 
-        List<AnomalyAlert> alerts = harness.extractOutputValues();
+        List<AnomalyAlert> alerts = alerts();
         assertThat(alerts).hasSize(1);
         AnomalyAlert alert = alerts.get(0);
         assertThat(alert.getKey()).isEqualTo("a");
@@ -163,7 +164,7 @@ class WindowAnomalyDetectorTest {
     void detector_normalWindowsRaiseNoAlert() throws Exception {
         sendNormal("a", 400);
 
-        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(alerts()).isEmpty();
     }
 
     @Test
@@ -175,7 +176,7 @@ class WindowAnomalyDetectorTest {
         sendNormal("a", 20);
         sendAnomaly("a");
 
-        assertThat(harness.extractOutputValues())
+        assertThat(alerts())
                 .as("second anomaly within the 10-window cooldown, third after it")
                 .hasSize(2);
     }
@@ -190,9 +191,13 @@ class WindowAnomalyDetectorTest {
         assertThat(scores().subList(150, 162))
                 .as("every anomalous window stays above the re-arm level")
                 .allMatch(score -> score.score >= 0.99);
-        assertThat(harness.extractOutputValues())
+        assertThat(alerts())
                 .as("12 anomalous windows span the 10-window cooldown, but the key never re-arms")
                 .hasSize(1);
+        assertThat(heldBack())
+                .as("the 11 held-back windows go to the incident stage as UPDATE candidates")
+                .hasSize(11)
+                .allSatisfy(update -> assertThat(update.getSimilarWindows()).isEmpty());
     }
 
     @Test
@@ -203,7 +208,7 @@ class WindowAnomalyDetectorTest {
 
         harness.processElement(window, sequence);
 
-        assertThat(harness.extractOutputValues())
+        assertThat(alerts())
                 .as("newest values 4.5 baseline deviations low pass the 4-deviation level, within the range")
                 .hasSize(1);
     }
@@ -216,14 +221,14 @@ class WindowAnomalyDetectorTest {
         sendNormal("a", 40);
         sendRangeBreak("a", 110.0);
 
-        assertThat(harness.extractOutputValues())
+        assertThat(alerts())
                 .as("a new high 41 windows after an alert passes the 30-window range cooldown")
                 .hasSize(2);
 
         sendNormal("a", 10);
         sendRangeBreak("a", 120.0);
 
-        assertThat(harness.extractOutputValues())
+        assertThat(alerts())
                 .as("the next high, 11 windows later, is within the range cooldown")
                 .hasSize(2);
     }
@@ -233,7 +238,7 @@ class WindowAnomalyDetectorTest {
         sendNormal("a", 150);
         sendRangeBreak("a", 110.0);
 
-        assertThat(harness.extractOutputValues())
+        assertThat(alerts())
                 .as("before window 500 a young key's range does not count")
                 .isEmpty();
     }
@@ -244,7 +249,7 @@ class WindowAnomalyDetectorTest {
         sendNormal("b", 20);
         sendAnomaly("b");
 
-        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(alerts()).isEmpty();
     }
 
     @Test
@@ -258,7 +263,7 @@ class WindowAnomalyDetectorTest {
         harness.open();
         sendAnomaly("a");
 
-        List<AnomalyAlert> alerts = harness.extractOutputValues();
+        List<AnomalyAlert> alerts = alerts();
         assertThat(alerts).as("a restored key is past warm-up and keeps its history").hasSize(1);
         assertThat(alerts.get(0).getSimilarWindows())
                 .as("the window history survives the snapshot")
@@ -276,14 +281,14 @@ class WindowAnomalyDetectorTest {
 
         sendAnomaly("a", ANOMALY_EMBEDDING);
 
-        List<AnomalyAlert> alerts = harness.extractOutputValues();
+        List<AnomalyAlert> alerts = alerts();
         assertThat(alerts).as("version 2 state keeps the warm-up of its %d windows", GOLDEN_WINDOWS).hasSize(1);
         assertThat(alerts.get(0).getSimilarWindows()).as("version 2 state has no window history").isEmpty();
 
         sendNormal("a", 20);
         sendAnomaly("a", ANOMALY_EMBEDDING);
 
-        alerts = harness.extractOutputValues();
+        alerts = alerts();
         assertThat(alerts).hasSize(2);
         assertThat(alerts.get(1).getSimilarWindows()).as("the history fills after the upgrade").isNotEmpty();
         assertThat(alerts.get(1).getSimilarWindows().get(0).getWindowEnd())
@@ -297,7 +302,7 @@ class WindowAnomalyDetectorTest {
         sendNormal("a", 20);
         sendAnomaly("a", ANOMALY_EMBEDDING);
 
-        List<AnomalyAlert> alerts = harness.extractOutputValues();
+        List<AnomalyAlert> alerts = alerts();
         assertThat(alerts).hasSize(2);
         List<SimilarWindow> first = alerts.get(0).getSimilarWindows();
         assertThat(first).hasSize(WindowHistory.TOP_K);
@@ -327,7 +332,7 @@ class WindowAnomalyDetectorTest {
         series.departureEnd = new long[] {SeriesWindow.NO_TIME};
         harness.processElement(window, sequence);
 
-        ValueStatistics statistics = harness.extractOutputValues().get(0).getStatistics().get("value");
+        ValueStatistics statistics = alerts().get(0).getStatistics().get("value");
         assertThat(statistics.getMinTime()).isEqualTo(Instant.ofEpochMilli(series.start));
         assertThat(statistics.getMaxTime()).isEqualTo(Instant.ofEpochMilli(series.end - 1));
         assertThat(statistics.getDepartureStart()).isEqualTo(Instant.ofEpochMilli(series.end - 1));
@@ -339,7 +344,7 @@ class WindowAnomalyDetectorTest {
         sendNormal("a", 150);
         sendAnomaly("a");
 
-        ValueStatistics statistics = harness.extractOutputValues().get(0).getStatistics().get("value");
+        ValueStatistics statistics = alerts().get(0).getStatistics().get("value");
         assertThat(statistics.getMaxTime()).isNull();
         assertThat(statistics.getMinTime()).isNull();
         assertThat(statistics.getDepartureStart()).isNull();
@@ -393,5 +398,15 @@ class WindowAnomalyDetectorTest {
         assertThat(shares).containsExactly(0.75, 0.25, 0.0);
         assertThat(WindowAnomalyDetector.contributionShares(new double[] {-1, -1}))
                 .containsExactly(0.5, 0.5);
+    }
+
+    /** Returns the OPEN candidates emitted so far: the windows the alert policy raised an alert for. */
+    private List<AnomalyAlert> alerts() {
+        return harness.extractOutputValues().stream().filter(alert -> alert.getStatus() == AlertStatus.OPEN).toList();
+    }
+
+    /** Returns the UPDATE candidates emitted so far: anomalous windows the alert policy held back. */
+    private List<AnomalyAlert> heldBack() {
+        return harness.extractOutputValues().stream().filter(alert -> alert.getStatus() == AlertStatus.UPDATE).toList();
     }
 }

@@ -48,7 +48,9 @@ class LocalRunnerITCase {
 
     @Test
     void demo_printsTopRunbookEntryOfEachAlert() {
-        List<String> alertLines = output.lines().filter(line -> line.startsWith("ALERT ")).toList();
+        List<String> alertLines = output.lines()
+                .filter(line -> line.startsWith("ALERT ") && !line.contains(" RESOLVED key="))
+                .toList();
 
         assertThat(alertLines).isNotEmpty();
         assertThat(alertLines).allSatisfy(line -> assertThat(line).containsPattern(" runbook=\"[^\"]+\" \\(-?\\d\\.\\d\\d\\)$"));
@@ -57,8 +59,8 @@ class LocalRunnerITCase {
     @Test
     void demo_printsMetricSummaryWithoutLogAlerts() {
         assertThat(output).contains("\nSummary\n").contains("  injected anomalies:\n");
-        assertThat(output).containsPattern("alerts matching no injected anomaly \\(false alarms\\): \\d+");
-        Matcher written = find("\n  alerts written +(\\d+) \\(read back committed: (\\d+)\\)");
+        assertThat(output).containsPattern("incidents matching no injected anomaly \\(false alarms\\): \\d+");
+        Matcher written = find("\n  incidents opened +(\\d+) \\(read back committed: (\\d+)\\)");
         assertThat(written.group(2)).as("metric alerts read back, without log alerts").isEqualTo(written.group(1));
     }
 

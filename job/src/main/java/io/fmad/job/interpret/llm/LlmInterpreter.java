@@ -1,5 +1,6 @@
 package io.fmad.job.interpret.llm;
 
+import io.fmad.avro.AlertStatus;
 import io.fmad.avro.AnomalyAlert;
 import io.fmad.avro.Explanation;
 import io.fmad.job.config.LlmConfig;
@@ -49,9 +50,9 @@ import java.util.stream.Collectors;
  * leaves with the base explanation, {@code enrichmentFailed} set and a reason that names no secret.
  * The returned future never fails because of the LLM.
  *
- * <p>Answers are cached per incident: alerts of one key and detector whose window ends lie within
- * {@code incident-gap} of the incident's previous alert reuse its answer (or wait for its request
- * in flight) instead of asking again. A failed answer is not cached, so the next alert asks anew.
+ * <p>Answers are cached per incident id: the UPDATE records of an incident reuse the answer to its
+ * OPEN record (or wait for its request in flight) instead of asking again, and its RESOLVED record
+ * ends the entry without asking. A failed answer is not cached, so the next record asks anew.
  */
 public final class LlmInterpreter implements Interpreter {
 
@@ -78,7 +79,7 @@ public final class LlmInterpreter implements Interpreter {
     private final ScheduledExecutorService scheduler;
     private final RequestGate gate;
     private final ChatClient client;
-    private final Cache<String, Incident> incidents;
+    private final Cache<String, CompletableFuture<LlmAnswer>> incidents;
     private final LongSupplier clock = System::nanoTime;
     private final String name;
     private final AtomicBoolean failureLogged = new AtomicBoolean();
@@ -92,18 +93,6 @@ public final class LlmInterpreter implements Interpreter {
     private MetricGroup rejectedGroup;
     private final Map<String, Counter> rejectedByReason = new ConcurrentHashMap<>();
     private Histogram latency = new DescriptiveStatisticsHistogram(1000);
-
-    /** One key's current incident: the range of its alerts' window ends, and its answer. */
-    private static final class Incident {
-        final CompletableFuture<LlmAnswer> answer = new CompletableFuture<>();
-        long firstWindowEnd;
-        long lastWindowEnd;
-
-        Incident(long windowEnd) {
-            firstWindowEnd = windowEnd;
-            lastWindowEnd = windowEnd;
-        }
-    }
 
     /** The failure of one explanation's enrichment; the message is the failure reason. */
     static final class EnrichmentException extends Exception {
@@ -192,6 +181,13 @@ public final class LlmInterpreter implements Interpreter {
     @Override
     public CompletableFuture<Explanation> explain(AnomalyAlert alert) {
         long deadline = clock.getAsLong() + budgetNanos;
+        if (alert.getStatus() == AlertStatus.RESOLVED) {
+            // Nothing to explain: the built-in text says when and how the incident ended.
+            if (incidents != null && alert.getIncidentId() != null) {
+                incidents.invalidate(alert.getIncidentId());
+            }
+            return base.explain(alert);
+        }
         return base.explain(alert).thenCompose(explanation -> enrich(alert, explanation, deadline));
     }
 
@@ -203,42 +199,39 @@ public final class LlmInterpreter implements Interpreter {
                         : failed(baseExplanation, error));
     }
 
-    /** Returns the answer of the alert's incident: cached, in flight, or asked for now. */
+    /**
+     * Returns the answer of the alert's incident: cached, in flight, or asked for now. Records
+     * without an incident id (written before incidents existed) are asked for one by one.
+     */
     private CompletableFuture<LlmAnswer> incidentAnswer(AnomalyAlert alert, Explanation baseExplanation, long deadline) {
-        if (incidents == null) {
+        if (incidents == null || alert.getIncidentId() == null) {
             return ask(alert, baseExplanation, deadline);
         }
-        String key = alert.getKey() + '\u0000' + alert.getDetector();
-        long windowEnd = alert.getWindowEnd().toEpochMilli();
-        long gap = config.incidentGap.toMillis();
+        String key = alert.getIncidentId();
         boolean[] reused = new boolean[1];
-        Incident incident =
+        CompletableFuture<LlmAnswer> answer =
                 incidents.asMap().compute(key, (k, current) -> {
-                    if (current != null
-                            && windowEnd - current.lastWindowEnd <= gap
-                            && current.firstWindowEnd - windowEnd <= gap
-                            && !current.answer.isCompletedExceptionally()) {
-                        current.firstWindowEnd = Math.min(current.firstWindowEnd, windowEnd);
-                        current.lastWindowEnd = Math.max(current.lastWindowEnd, windowEnd);
+                    if (current != null && !current.isCompletedExceptionally()) {
                         reused[0] = true;
                         return current;
                     }
-                    return new Incident(windowEnd);
+                    return new CompletableFuture<>();
                 });
         if (reused[0]) {
             cacheHits.inc();
-            return incident.answer;
+            return answer;
         }
         ask(alert, baseExplanation, deadline)
-                .whenComplete((answer, error) -> {
+                .whenComplete((result, error) -> {
                     if (error != null) {
-                        incidents.asMap().remove(key, incident);
-                        incident.answer.completeExceptionally(error);
+                        // Not cached: the incident's next record asks again.
+                        incidents.asMap().remove(key, answer);
+                        answer.completeExceptionally(error);
                     } else {
-                        incident.answer.complete(answer);
+                        answer.complete(result);
                     }
                 });
-        return incident.answer;
+        return answer;
     }
 
     /** Starts the requests for one answer; the future fails with an {@link EnrichmentException}. */

@@ -94,6 +94,7 @@ public final class PromptBuilder {
         ObjectNode data = root.putObject("alert");
         data.put("key", cut(alert.getKey(), MAX_SHORT_TEXT));
         data.put("detector", cut(alert.getDetector(), MAX_SHORT_TEXT));
+        data.put("status", alert.getStatus().name());
         data.put("severity", alert.getSeverity().name());
         data.put("score", alert.getScore());
         data.put("threshold", alert.getThreshold());

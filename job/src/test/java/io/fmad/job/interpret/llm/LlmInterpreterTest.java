@@ -2,6 +2,7 @@ package io.fmad.job.interpret.llm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fmad.avro.AlertStatus;
 import io.fmad.avro.AnomalyAlert;
 import io.fmad.avro.Explanation;
 import io.fmad.avro.Severity;
@@ -225,18 +226,31 @@ class LlmInterpreterTest {
 
     @Test
     void explain_reusesAnswerWithinIncident() throws Exception {
-        start(Map.of("interpreter.llm.incident-gap", "10 min"), Reply.validAnswer());
+        start(Map.of(), Reply.validAnswer());
         Instant first = Instant.parse("2024-03-01T12:00:00Z");
 
         explain(alert("web-1", first));
-        Explanation update = explain(alert("web-1", first.plusSeconds(300)));
+        Explanation update = explain(withStatus(alert("web-1", first.plusSeconds(300)), AlertStatus.UPDATE, 1));
         explain(alert("web-2", first.plusSeconds(300)));
-        explain(alert("web-1", first.plusSeconds(300 + 601)));
 
         assertThat(update.getSummary()).isEqualTo("CPU on the key rose far above its usual level.");
         assertThat(update.getBuiltInSummary()).contains("2024-03-01T12:05:00Z");
-        assertThat(stub.requests()).hasSize(3);
+        assertThat(stub.requests()).hasSize(2);
         assertThat(counter("cacheHits")).isEqualTo(1);
+    }
+
+    @Test
+    void explain_resolvedRecordSkipsLlm() throws Exception {
+        start(Map.of(), Reply.validAnswer());
+        Instant first = Instant.parse("2024-03-01T12:00:00Z");
+        explain(alert("web-1", first));
+
+        Explanation resolved = explain(withStatus(alert("web-1", first.plusSeconds(3600)), AlertStatus.RESOLVED, 2));
+        explain(withStatus(alert("web-1", first.plusSeconds(7200)), AlertStatus.UPDATE, 3));
+
+        assertThat(resolved.getInterpreter()).isEqualTo(BuiltInExplainer.NAME);
+        assertThat(resolved.getSummary()).contains("resolved at 2024-03-01T13:00:00Z");
+        assertThat(stub.requests()).as("the resolved record ended the cache entry").hasSize(2);
     }
 
     @Test
@@ -333,6 +347,12 @@ class LlmInterpreterTest {
                 .setContributions(Map.of("cpu", 1.0))
                 .setStatistics(Map.of("cpu", statistics))
                 .setExplanation(null)
+                .setIncidentId("incident-" + key)
+                .setIncidentStart(windowEnd)
                 .build();
+    }
+
+    private static AnomalyAlert withStatus(AnomalyAlert alert, AlertStatus status, int sequence) {
+        return AnomalyAlert.newBuilder(alert).setStatus(status).setSequence(sequence).build();
     }
 }
