@@ -22,6 +22,7 @@ import org.apache.flink.table.annotation.ArgumentHint;
 import org.apache.flink.table.annotation.ArgumentTrait;
 import org.apache.flink.table.annotation.DataTypeHint;
 import org.apache.flink.table.annotation.StateHint;
+import org.apache.flink.table.api.dataview.MapView;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.functions.FunctionContext;
 import org.apache.flink.table.functions.ProcessTableFunction;
@@ -56,10 +57,14 @@ import java.util.Map;
  * first full window, it encodes the window with the model and scores it with {@link
  * AnomalyScorer} and {@link AlertPolicy}, the same code the job's detector runs.
  *
- * <p>Rows are taken in the order they arrive per key. A row whose time is not after the key's last
- * point is dropped and counted, per key in {@link ScoreState#lateRows} and in the metric {@code
- * fmadScore.lateRowsDropped}. A row whose value or time is null, or whose value is NaN or
- * infinite, is skipped and counted in {@code fmadScore.invalidValuesSkipped}.
+ * <p>As in the job's window function, each row waits in keyed state until the watermark passes its
+ * time, and an event-time timer then appends it in timestamp order, so rows out of order within
+ * the watermark's bound are placed correctly. A row at or behind the watermark, or not after the
+ * key's last appended point, is late: it is dropped and counted, per key in {@link
+ * ScoreState#lateRows} and in the metric {@code fmadScore.lateRowsDropped}. A second row with the
+ * time of a pending one is dropped and counted in {@code fmadScore.duplicateRowsDropped}. A row
+ * whose value or time is null, or whose value is NaN or infinite, is skipped and counted in {@code
+ * fmadScore.invalidValuesSkipped}.
  *
  * <p>The model is loaded once per class loader by {@link SharedModelRegistry}; each function
  * instance (one per parallel subtask) takes its own predictor and runs one inference call per
@@ -103,6 +108,7 @@ public class FmadScoreFunction extends ProcessTableFunction<Row> {
     private transient Counter windowsScored;
     private transient Counter anomaliesFound;
     private transient Counter lateRowsDropped;
+    private transient Counter duplicateRowsDropped;
     private transient Counter invalidValuesSkipped;
     private transient boolean lateWarned;
 
@@ -134,6 +140,7 @@ public class FmadScoreFunction extends ProcessTableFunction<Row> {
         windowsScored = metrics.counter("windowsScored");
         anomaliesFound = metrics.counter("anomaliesFound");
         lateRowsDropped = metrics.counter("lateRowsDropped");
+        duplicateRowsDropped = metrics.counter("duplicateRowsDropped");
         invalidValuesSkipped = metrics.counter("invalidValuesSkipped");
         LOG.info(
                 "FMAD_SCORE uses model {} version {} on {}, window {} slide {}, threshold {}, options {}",
@@ -173,7 +180,8 @@ public class FmadScoreFunction extends ProcessTableFunction<Row> {
     }
 
     /**
-     * Appends the row's value to its key's window and, when a window is due, emits its score.
+     * Holds the row's value until the watermark passes its time; {@link #onTimer} then appends it
+     * to the key's window and, when a window is due, emits its score.
      *
      * @param input a row of the table, partitioned by the key columns and with an event-time
      *     column given as {@code on_time}
@@ -183,16 +191,19 @@ public class FmadScoreFunction extends ProcessTableFunction<Row> {
     public void eval(
             Context ctx,
             @StateHint(name = "fmad") ScoreState state,
+            @StateHint(name = "pending") MapView<Long, Double> pending,
             @ArgumentHint(
                             name = INPUT_ARGUMENT,
                             value = {ArgumentTrait.SET_SEMANTIC_TABLE, ArgumentTrait.REQUIRE_ON_TIME})
                     Row input,
             @ArgumentHint(name = "value_column") String valueColumn,
-            @ArgumentHint(name = "emit", isOptional = true) String emit) {
+            @ArgumentHint(name = "emit", isOptional = true) String emit)
+            throws Exception {
         if (valueIndex == null) {
             resolveArguments(ctx, valueColumn, emit);
         }
-        Instant time = ctx.timeContext(Instant.class).time();
+        TimeContext<Instant> timeContext = ctx.timeContext(Instant.class);
+        Instant time = timeContext.time();
         Object raw = input.getField(valueIndex);
         double value = raw == null ? Double.NaN : ((Number) raw).doubleValue();
         if (time == null || !Double.isFinite(value)) {
@@ -201,13 +212,40 @@ public class FmadScoreFunction extends ProcessTableFunction<Row> {
         }
 
         long timestamp = time.toEpochMilli();
-        if (state.window == null) {
-            state.window = WindowState.create(new String[] {valueColumn}, options.windowSize());
-        } else if (timestamp <= state.window.lastTimestamp) {
+        Instant watermark = timeContext.currentWatermark();
+        long last = state.window == null ? Long.MIN_VALUE : state.window.lastTimestamp;
+        if ((watermark != null && !time.isAfter(watermark)) || timestamp <= last) {
             state.lateRows++;
             lateRowsDropped.inc();
-            warnLateOnce(input, timestamp, state.window.lastTimestamp);
+            warnLateOnce(state.key, timestamp, watermark);
             return;
+        }
+        if (pending.contains(timestamp)) {
+            duplicateRowsDropped.inc();
+            LOG.debug("Dropping a second row of key '{}' at {}", state.key, timestamp);
+            return;
+        }
+
+        // The timer may fire in another instance after a restore, so the call's arguments that
+        // it needs are kept in state.
+        state.key = key(input);
+        state.valueColumn = valueColumn;
+        state.anomaliesOnly = emitMode == Emit.ANOMALIES;
+        pending.put(timestamp, value);
+        timeContext.registerOnTime(time);
+    }
+
+    /** Appends the pending value at the timer's time to the key's window and scores a due window. */
+    public void onTimer(OnTimerContext ctx, ScoreState state, MapView<Long, Double> pending) throws Exception {
+        long timestamp = ctx.timeContext(Instant.class).time().toEpochMilli();
+        Double value = pending.get(timestamp);
+        if (value == null) {
+            return;
+        }
+        pending.remove(timestamp);
+
+        if (state.window == null) {
+            state.window = WindowState.create(new String[] {state.valueColumn}, options.windowSize());
         }
         append(state.window, value, timestamp);
 
@@ -216,21 +254,21 @@ public class FmadScoreFunction extends ProcessTableFunction<Row> {
         if (count < windowSize || (count - windowSize) % options.windowSlide() != 0) {
             return;
         }
-        SeriesWindow window = SlidingWindowFunction.toWindow(key(input), state.window);
+        SeriesWindow window = SlidingWindowFunction.toWindow(state.key, state.window);
         score(state, encode(window), value);
     }
 
-    private void warnLateOnce(Row input, long timestamp, long lastTimestamp) {
+    private void warnLateOnce(String key, long timestamp, Instant watermark) {
         if (lateWarned) {
             return;
         }
         lateWarned = true;
         LOG.warn(
-                "Dropping a row of key '{}' at {}, not after the key's last point at {}; further"
-                        + " such rows are counted in fmadScore.lateRowsDropped without a log line.",
-                key(input),
+                "Dropping a late row of key '{}' at {} (watermark {}); further late rows are counted"
+                        + " in fmadScore.lateRowsDropped without a log line.",
+                key,
                 timestamp,
-                lastTimestamp);
+                watermark);
     }
 
     /**
@@ -325,7 +363,7 @@ public class FmadScoreFunction extends ProcessTableFunction<Row> {
         if (anomaly) {
             anomaliesFound.inc();
         }
-        if (!anomaly && emitMode == Emit.ANOMALIES) {
+        if (!anomaly && state.anomaliesOnly) {
             return;
         }
 

@@ -13,8 +13,14 @@ public class ScoreState {
 
     public WindowState window;
     public DetectorState detector;
-    /** Rows of this key dropped because their time was not after the key's last point. */
+    /** Rows of this key dropped because they were behind the watermark or the key's last point. */
     public long lateRows;
+    /** The key columns' values joined by '/', as in logs and the detector's state. */
+    public String key;
+    /** The scored column; the window's channel name. */
+    public String valueColumn;
+    /** Whether the call passed {@code emit => 'ANOMALIES'}. */
+    public boolean anomaliesOnly;
 
     public ScoreState() {}
 }

@@ -50,6 +50,8 @@ class FmadScoreSqlITCase {
     /** Index of the first of the spike's three points on host-01. */
     private static final int SPIKE_AT = 3 * POINTS_PER_DAY + 100;
     private static final int SPIKE_POINTS = 3;
+    /** Index of the point of host-02 that is written twice, with different values. */
+    private static final int DUPLICATE_AT = 500;
     private static final long START = Instant.parse("2024-03-01T00:00:00Z").toEpochMilli();
 
     private static EmbeddedKafkaBroker broker;
@@ -92,7 +94,17 @@ class FmadScoreSqlITCase {
         }
 
         int windowsPerHost = POINTS - 64 + 1;
-        assertThat(rows).as("one row per window of each host").hasSize(2 * windowsPerHost);
+        assertThat(rows).as("one row per window of each host, the duplicate row dropped").hasSize(2 * windowsPerHost);
+
+        long duplicateTime = START + DUPLICATE_AT * STEP_MILLIS;
+        Row duplicate =
+                rows.stream()
+                        .filter(row -> "host-02".equals(row.getField("host")) && within(row, duplicateTime, duplicateTime))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat((Double) duplicate.getField("value"))
+                .as("value of host-02 at the duplicated time: the first row's, below 100")
+                .isLessThan(100.0);
 
         long spikeStart = START + SPIKE_AT * STEP_MILLIS;
         long spikeEnd = spikeStart + (SPIKE_POINTS - 1) * STEP_MILLIS;
@@ -178,6 +190,7 @@ class FmadScoreSqlITCase {
     /**
      * Writes 4 days of 5-minute CPU values for host-01 and host-02, in time order: a daily cycle
      * with seeded noise, and a 3-point spike of about 15 standard deviations on host-01 on day 4.
+     * Point {@value #DUPLICATE_AT} of host-02 is written twice.
      */
     private static void produceSeries() {
         Properties properties = new Properties();
@@ -198,6 +211,10 @@ class FmadScoreSqlITCase {
                             String.format(
                                     Locale.ROOT, "{\"host\":\"%s\",\"ts_ms\":%d,\"cpu\":%.3f}", host, time, cpu);
                     producer.send(new ProducerRecord<>(TOPIC, host, json));
+                    if (host.equals("host-02") && i == DUPLICATE_AT) {
+                        // A second row at the same time, which the function drops.
+                        producer.send(new ProducerRecord<>(TOPIC, host, json.replace("\"cpu\":", "\"cpu\":1")));
+                    }
                 }
             }
             producer.flush();
