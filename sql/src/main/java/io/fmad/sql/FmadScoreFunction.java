@@ -69,7 +69,8 @@ import java.util.Map;
  * <p>The model is loaded once per class loader by {@link SharedModelRegistry}; each function
  * instance (one per parallel subtask) takes its own predictor and runs one inference call per
  * window. The DataStream job batches windows of many keys into one call instead. For fmad-ts-fm
- * on a 2-core CPU, docs/models.md lists about 10,200 windows/s at batch 1 and 167,000 at batch 32.
+ * version 1 on a 2-core CPU, docs/models.md lists about 10,200 windows/s at batch 1 and 167,000 at
+ * batch 32.
  */
 @DataTypeHint(
         "ROW<window_start TIMESTAMP_LTZ(3), `value` DOUBLE, score DOUBLE, is_anomaly BOOLEAN,"
