@@ -412,7 +412,12 @@ public final class FmadPipeline {
         return strategy;
     }
 
-    private static ModelLocation parseModelLocation(String value) {
+    /**
+     * Parses an {@code encoder.model} value.
+     *
+     * @throws IllegalArgumentException naming the option and the value
+     */
+    public static ModelLocation parseModelLocation(String value) {
         try {
             return ModelLocation.parse(value);
         } catch (IllegalArgumentException e) {

@@ -226,7 +226,7 @@ public class WindowAnomalyDetector
      * Grades an alert by the upper-tail probability of its z-score: below 1e-7 is critical, below
      * 1e-5 high, below 1e-4 medium, anything else low.
      */
-    static Severity severity(double z) {
+    public static Severity severity(double z) {
         double tail = AnomalyScorer.upperTail(z);
         if (tail < 1e-7) {
             return Severity.CRITICAL;

@@ -222,7 +222,7 @@ public class BatchingEncoderOperator extends AbstractStreamOperator<EmbeddedWind
         for (int w = 0; w < buffer.size(); w++) {
             SeriesWindow window = buffer.get(w);
             queueMillis.update(now - arrivalTimes.get(w));
-            EmbeddedWindow embedded = toEmbedded(window, embeddings, reconstructions, forecasts, rows, row, windowSize);
+            EmbeddedWindow embedded = toEmbedded(descriptor, window, embeddings, reconstructions, forecasts, rows, row, windowSize);
             row += window.channels();
             output.collect(new StreamRecord<>(embedded, window.end));
         }
@@ -233,7 +233,14 @@ public class BatchingEncoderOperator extends AbstractStreamOperator<EmbeddedWind
         bufferedRows = 0;
     }
 
-    private EmbeddedWindow toEmbedded(
+    /**
+     * Builds the {@link EmbeddedWindow} of {@code window} from the encoder's output rows {@code
+     * firstRow} to {@code firstRow + window.channels() - 1}, one row per channel. {@code rows} are
+     * the normalized inputs of those rows; {@code reconstructions} and {@code forecasts} are null
+     * when the model lacks that output.
+     */
+    public static EmbeddedWindow toEmbedded(
+            ModelDescriptor descriptor,
             SeriesWindow window,
             float[][] embeddings,
             float[][] reconstructions,

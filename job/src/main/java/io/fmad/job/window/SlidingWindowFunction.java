@@ -202,7 +202,7 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
             }
             current.values[c * windowSize + slot] = x;
             current.lastValues[c] = x;
-            updateBaseline(current, c, x);
+            updateBaseline(current, c, x, baselineSpan);
         }
         if (values.size() > matched) {
             valuesIgnored.inc(values.size() - matched);
@@ -214,7 +214,11 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
         pointsAppended.inc();
     }
 
-    private void updateBaseline(WindowState current, int channel, double x) {
+    /**
+     * Folds value {@code x} of {@code channel} into the key's baseline. Call it before {@code
+     * current.count} counts the point.
+     */
+    public static void updateBaseline(WindowState current, int channel, double x, int baselineSpan) {
         double alpha = Math.max(1.0 / (current.count + 1), 1.0 / baselineSpan);
         double delta = x - current.baselineMean[channel];
         current.baselineMean[channel] += alpha * delta;
@@ -222,7 +226,9 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
                 (1 - alpha) * (current.baselineVariance[channel] + alpha * delta * delta);
     }
 
-    private SeriesWindow toWindow(String key, WindowState current) {
+    /** Builds the window of the last {@code current.timestamps.length} points of {@code key}. */
+    public static SeriesWindow toWindow(String key, WindowState current) {
+        int windowSize = current.timestamps.length;
         int channels = current.channels();
         long count = current.count;
         int oldestSlot = (int) (count % windowSize);

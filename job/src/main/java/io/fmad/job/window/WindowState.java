@@ -28,7 +28,7 @@ public class WindowState {
 
     public WindowState() {}
 
-    static WindowState create(String[] valueNames, int windowSize) {
+    public static WindowState create(String[] valueNames, int windowSize) {
         WindowState state = new WindowState();
         int channels = valueNames.length;
         state.valueNames = valueNames;
