@@ -91,7 +91,15 @@ source "$ROOT/scripts/cluster.sh"
 rm -rf "$CLUSTER_DIR"
 mkdir -p "$CLUSTER_DIR"
 results="$CLUSTER_DIR/results.txt"
-trap 'cmd_stop' EXIT
+console_pid=""
+stop_all() {
+  # The alert console of a failed run may still wait for an alert.
+  if [ -n "$console_pid" ]; then
+    kill "$console_pid" 2>/dev/null || true
+  fi
+  cmd_stop
+}
+trap stop_all EXIT
 
 started=$SECONDS
 cmd_start
@@ -148,6 +156,7 @@ for run in $(seq 0 "$RESUBMITS"); do
   job_id=$(cmd_submit --kafka.starting-offsets EARLIEST --checkpoint.interval "2 s" \
     --watermark.idleness "2 s" --interpreter.runbooks "$FMAD_ROOT/runbooks")
   wait "$console_pid" || fail "run $run: the alert console failed; see $alert_file"
+  console_pid=""
   alerted_ns=$(date +%s%N)
   grep -q 'score=' "$alert_file" \
     || fail "run $run (job $job_id): no alert within $ALERT_TIMEOUT_SECONDS s of the submit; see $alert_file and $CLUSTER_DIR/log/taskmanager.log"
