@@ -24,6 +24,8 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
+# NOTE: 'mvn clean' deletes the default work dir with its PID files. Stop the cluster first, or
+# its processes must be found and stopped by hand.
 CLUSTER_DIR="${FMAD_CLUSTER_DIR:-$FMAD_ROOT/target/cluster}"
 REST_PORT="${FMAD_CLUSTER_REST_PORT:-8081}"
 RPC_PORT="${FMAD_CLUSTER_RPC_PORT:-6123}"
