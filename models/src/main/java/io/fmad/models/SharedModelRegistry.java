@@ -77,8 +77,9 @@ public final class SharedModelRegistry {
 
         ModelDescriptor descriptor = readDescriptor(location);
         boolean onnx = ModelDescriptor.ONNX_ENGINE.equals(descriptor.engine());
-        Engine engine = onnx ? OnnxModelLoader.engine() : TensorFlowModelLoader.engine();
-        Device device = selection.resolve(gpuCount(engine));
+        Engine engine =
+                LibraryClassLoader.call(() -> onnx ? OnnxModelLoader.engine() : TensorFlowModelLoader.engine());
+        Device device = selection.resolve(LibraryClassLoader.call(() -> gpuCount(engine)));
         ModelKey key = new ModelKey(location, device);
 
         LoadedModel model = models.get(key);
@@ -115,11 +116,13 @@ public final class SharedModelRegistry {
 
     private LoadedModel load(ModelLocation location, ModelDescriptor descriptor, Device device, Engine engine) {
         long start = System.nanoTime();
+        // Extracts with the caller's context class loader, which may be a job's that carries the model.
         Path directory = localDirectory(location);
         LoadedModel model =
-                ModelDescriptor.ONNX_ENGINE.equals(descriptor.engine())
-                        ? OnnxModelLoader.load(location, directory, descriptor, device)
-                        : TensorFlowModelLoader.load(location, directory, device);
+                LibraryClassLoader.call(
+                        () -> ModelDescriptor.ONNX_ENGINE.equals(descriptor.engine())
+                                ? OnnxModelLoader.load(location, directory, descriptor, device)
+                                : TensorFlowModelLoader.load(location, directory, device));
         loadCount++;
         long millis = (System.nanoTime() - start) / 1_000_000;
         LOG.info(

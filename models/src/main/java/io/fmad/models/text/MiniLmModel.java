@@ -6,6 +6,7 @@ import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.inference.Predictor;
+import io.fmad.models.LibraryClassLoader;
 import io.fmad.models.ModelLoadException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,7 +97,7 @@ public final class MiniLmModel {
      */
     public static synchronized MiniLmModel shared() {
         if (shared == null) {
-            shared = load(MiniLmModel.class.getClassLoader());
+            shared = LibraryClassLoader.call(() -> load(MiniLmModel.class.getClassLoader()));
         }
         return shared;
     }
