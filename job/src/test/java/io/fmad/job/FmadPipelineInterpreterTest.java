@@ -87,7 +87,7 @@ class FmadPipelineInterpreterTest {
     void interpret_hangingEndpointReleasesEveryAlert() throws Exception {
         int count = 20;
         Duration timeout = Duration.ofSeconds(2);
-        Duration margin = Duration.ofMillis(1500);
+        Duration margin = Duration.ofMillis(2500);
         try (ChatCompletionsStub stub = new ChatCompletionsStub(ChatCompletionsStub.Reply.hanging())) {
             FmadConfig config = FmadConfig.from(Map.of(
                     "interpreter.timeout", "2 s",
