@@ -62,12 +62,17 @@ class MetricEventDeserializerTest {
         byte[] valid = CODEC.encode(TestRecords.metric("host-1", 0.5));
         byte[] unknownFingerprint = valid.clone();
         unknownFingerprint[9] ^= (byte) 0x55;
+        // The key's length prefix, the first body byte, rewritten to claim 1 GiB.
+        byte[] hugeLength = java.util.Arrays.copyOf(valid, valid.length + 4);
+        System.arraycopy(valid, 11, hugeLength, 15, valid.length - 11);
+        System.arraycopy(new byte[] {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08}, 0, hugeLength, 10, 5);
         return Stream.of(
                 Arguments.of(RejectReason.NULL_VALUE, null, "tombstone"),
                 Arguments.of(RejectReason.NULL_VALUE, new byte[0], "empty"),
                 Arguments.of(RejectReason.NOT_AVRO, "cpu=0.5".getBytes(StandardCharsets.UTF_8), "not Avro"),
                 Arguments.of(RejectReason.UNKNOWN_SCHEMA, unknownFingerprint, "not shipped"),
                 Arguments.of(RejectReason.MALFORMED, java.util.Arrays.copyOf(valid, valid.length - 4), "cannot be decoded"),
+                Arguments.of(RejectReason.MALFORMED, hugeLength, "exceeds the"),
                 Arguments.of(RejectReason.MISSING_KEY, encode(" ", NOW, Map.of("cpu", 1.0)), "blank"),
                 Arguments.of(RejectReason.MISSING_KEY, encode("", NOW, Map.of("cpu", 1.0)), "blank"),
                 Arguments.of(RejectReason.NO_VALUES, encode("host-1", NOW, Map.of()), "no values"),
