@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.TreeMap;
 
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,13 +25,15 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.fmad.avro.DeadLetter;
+import io.fmad.avro.LogEvent;
 import io.fmad.avro.MetricEvent;
 import io.fmad.connectors.serde.SingleObjectCodec;
 import io.fmad.connectors.testing.TestRecords;
 
 /**
- * Feeds the metric deserializer random byte arrays and mutations of valid records, with fixed
- * seeds. Every input must give exactly one output, either a valid event or a dead letter with a
+ * Feeds the metric and log deserializers random byte arrays and mutations of valid records, with
+ * fixed seeds. Every input must give exactly one output, either a valid event or a dead letter with a
  * reason, and no exception may escape. The outcome counts are logged at INFO.
  */
 class MetricEventDeserializerFuzzTest {
@@ -63,7 +66,7 @@ class MetricEventDeserializerFuzzTest {
             outcomes.add(deserializeOne(value));
         }
 
-        outcomes.log("random byte arrays");
+        outcomes.log("metric", "random byte arrays");
         assertThat(outcomes.total()).isEqualTo(RANDOM_CASES);
         assertThat(outcomes.deadLetters(RejectReason.NOT_AVRO)).isPositive();
         assertThat(outcomes.deadLetters(RejectReason.MALFORMED)).isPositive();
@@ -81,10 +84,44 @@ class MetricEventDeserializerFuzzTest {
             outcomes.add(deserializeOne(value));
         }
 
-        outcomes.log("mutated valid records");
+        outcomes.log("metric", "mutated valid records");
         assertThat(outcomes.total()).isEqualTo(MUTATION_CASES);
         assertThat(outcomes.valid).isPositive();
         assertThat(outcomes.deadLetters(RejectReason.MALFORMED)).isPositive();
+    }
+
+    @Test
+    void logRecords_validOrDeadLettered() {
+        Random random = new Random(86_400L);
+        SingleObjectCodec<LogEvent> logCodec = SingleObjectCodec.forClass(LogEvent.class);
+        List<byte[]> seeds = List.of(
+                logCodec.encode(TestRecords.log()),
+                logCodec.encode(LogEvent.newBuilder(TestRecords.log()).setMessage("disk /dev/sda1 at 97% ✓").build()));
+        LogEventDeserializer logDeserializer =
+                new LogEventDeserializer(new LogValidator(Duration.ofMinutes(5), Clock.fixed(NOW, ZoneOffset.UTC)));
+        Outcomes outcomes = new Outcomes();
+
+        for (int i = 0; i < RANDOM_CASES + MUTATION_CASES; i++) {
+            byte[] value;
+            if (i < RANDOM_CASES) {
+                value = new byte[random.nextInt(256)];
+                random.nextBytes(value);
+            } else {
+                value = mutate(seeds.get(random.nextInt(seeds.size())), random);
+            }
+            List<IngestedLog> out = new ArrayList<>();
+            try {
+                logDeserializer.deserialize(record(value), collectorOf(out));
+            } catch (Throwable t) {
+                fail("log deserializer threw for value " + Arrays.toString(value), t);
+            }
+            assertThat(out).as("outputs for value %s", Arrays.toString(value)).hasSize(1);
+            outcomes.add(out.get(0).isValid(), out.get(0).deadLetter);
+        }
+
+        outcomes.log("log", "random byte arrays and mutated log records");
+        assertThat(outcomes.total()).isEqualTo(RANDOM_CASES + MUTATION_CASES);
+        assertThat(outcomes.valid).isPositive();
     }
 
     /** Applies one of: bit flips, truncation, extension, or overwriting bytes of the body. */
@@ -125,29 +162,38 @@ class MetricEventDeserializerFuzzTest {
     private static List<byte[]> validRecords() {
         List<byte[]> records = new ArrayList<>();
         records.add(CODEC.encode(TestRecords.metric("host-1", 0.5)));
-        records.add(CODEC.encode(TestRecords.metric("k", NOW, Map.of("cpu", 1.0, "mem", -2.5, "disk", 1e300))));
+        // Sorted maps, because Map.of iterates in an order that changes between JVM runs, and so
+        // would the encoded bytes and the fuzz outcomes.
+        records.add(CODEC.encode(TestRecords.metric("k", NOW, new TreeMap<>(Map.of("cpu", 1.0, "mem", -2.5, "disk", 1e300)))));
         records.add(CODEC.encode(MetricEvent.newBuilder(TestRecords.metric("ключ-✓", 3.0))
-                .setTags(Map.of("region", "eu-west", "host", "h-" + "x".repeat(40)))
+                .setTags(new TreeMap<>(Map.of("region", "eu-west", "host", "h-" + "x".repeat(40))))
                 .build()));
         records.add(CODEC.encode(TestRecords.metric("epoch", Instant.EPOCH, Map.of("v", 0.0))));
         return records;
     }
 
-    private IngestedMetric deserializeOne(byte[] value) {
-        ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>(
+    private static ConsumerRecord<byte[], byte[]> record(byte[] value) {
+        return new ConsumerRecord<>(
                 "metrics", 0, 0L, NOW.toEpochMilli(), TimestampType.CREATE_TIME,
                 0, value.length, "k".getBytes(StandardCharsets.UTF_8), value, new RecordHeaders(), Optional.empty());
+    }
+
+    private static <T> Collector<T> collectorOf(List<T> out) {
+        return new Collector<>() {
+            @Override
+            public void collect(T item) {
+                out.add(item);
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+
+    private IngestedMetric deserializeOne(byte[] value) {
         List<IngestedMetric> out = new ArrayList<>();
         try {
-            deserializer.deserialize(record, new Collector<>() {
-                @Override
-                public void collect(IngestedMetric item) {
-                    out.add(item);
-                }
-
-                @Override
-                public void close() {}
-            });
+            deserializer.deserialize(record(value), collectorOf(out));
         } catch (Throwable t) {
             fail("deserializer threw for value " + Arrays.toString(value), t);
         }
@@ -162,13 +208,21 @@ class MetricEventDeserializerFuzzTest {
 
         void add(IngestedMetric result) {
             if (result.isValid()) {
-                assertThat(result.deadLetter).isNull();
+                assertThat(result.event).isNotNull();
+            } else {
+                assertThat(result.event).isNull();
+            }
+            add(result.isValid(), result.deadLetter);
+        }
+
+        void add(boolean isValid, DeadLetter deadLetter) {
+            if (isValid) {
+                assertThat(deadLetter).isNull();
                 valid++;
                 return;
             }
-            assertThat(result.event).isNull();
-            RejectReason reason = RejectReason.valueOf(result.deadLetter.getReason());
-            assertThat(result.deadLetter.getError()).isNotBlank();
+            RejectReason reason = RejectReason.valueOf(deadLetter.getReason());
+            assertThat(deadLetter.getError()).isNotBlank();
             deadLetters.merge(reason, 1L, Long::sum);
         }
 
@@ -180,8 +234,8 @@ class MetricEventDeserializerFuzzTest {
             return valid + deadLetters.values().stream().mapToLong(Long::longValue).sum();
         }
 
-        void log(String cases) {
-            LOG.info("Fuzzed the metric deserializer with {} {}: {} valid, dead letters {}", total(), cases, valid, deadLetters);
+        void log(String deserializer, String cases) {
+            LOG.info("Fuzzed the {} deserializer with {} {}: {} valid, dead letters {}", deserializer, total(), cases, valid, deadLetters);
         }
     }
 }
