@@ -104,7 +104,8 @@ class MetricEventDeserializerTest {
         assertThat(deadLetter.getOffset()).isEqualTo(OFFSET);
         assertThat(deadLetter.getRecordTimestamp()).isEqualTo(Instant.ofEpochMilli(RECORD_TIMESTAMP));
         assertThat(deadLetter.getRawKey()).isEqualTo(ByteBuffer.wrap(KEY));
-        assertThat(deadLetter.getRawValue()).isEqualTo(value == null ? null : ByteBuffer.wrap(value));
+        assertThat(deadLetter.getRawValue())
+                .isEqualTo(value == null ? null : ByteBuffer.wrap(value, 0, Math.min(value.length, DeadLetterReporter.MAX_RAW_BYTES)));
         assertThat(deadLetter.getFailedAt()).isEqualTo(NOW);
         assertThat(deserializer.rejectedCount(reason)).isEqualTo(1);
     }
@@ -161,6 +162,22 @@ class MetricEventDeserializerTest {
         List<IngestedMetric> out = deserialize(record(CODEC.encode(event)));
 
         assertThat(out.get(0).isValid()).isTrue();
+    }
+
+    @Test
+    void deserialize_capsRawValueOfLargeDeadLetter() {
+        byte[] value = new byte[1_000_000];
+        java.util.Arrays.fill(value, (byte) 'x');
+
+        DeadLetter deadLetter = deserialize(record(value)).get(0).deadLetter;
+
+        assertThat(deadLetter.getReason()).isEqualTo(RejectReason.NOT_AVRO.name());
+        assertThat(deadLetter.getRawValue().remaining()).isEqualTo(DeadLetterReporter.MAX_RAW_BYTES);
+        assertThat(deadLetter.getRawValue().get(0)).isEqualTo((byte) 'x');
+        assertThat(deadLetter.getError()).contains("raw value cut from 1000000 to its first 262144 bytes");
+        assertThat(SingleObjectCodec.forClass(DeadLetter.class).encode(deadLetter).length)
+                .as("encoded dead letter fits the producer's default max.request.size of 1 MiB")
+                .isLessThan(1024 * 1024);
     }
 
     @Test
