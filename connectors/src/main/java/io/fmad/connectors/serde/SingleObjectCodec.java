@@ -3,11 +3,13 @@ package io.fmad.connectors.serde;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Objects;
 
 import org.apache.avro.Schema;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.SchemaStore;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -32,10 +34,14 @@ public final class SingleObjectCodec<T extends SpecificRecord> implements Serial
 
     private static final long serialVersionUID = 1L;
 
+    /** Length of the single-object header: the marker {@code C3 01} and the 8-byte fingerprint. */
+    private static final int HEADER_LENGTH = 10;
+
     private final Class<T> recordClass;
 
     private transient BinaryMessageEncoder<T> encoder;
     private transient BinaryMessageDecoder<T> decoder;
+    private transient SchemaStore.Cache writerSchemas;
 
     private SingleObjectCodec(Class<T> recordClass) {
         this.recordClass = Objects.requireNonNull(recordClass, "recordClass must not be null");
@@ -85,14 +91,33 @@ public final class SingleObjectCodec<T extends SpecificRecord> implements Serial
      *       C3 01} marker, so the bytes are not single-object encoded Avro;
      *   <li>{@link org.apache.avro.message.MissingSchemaException}: the fingerprint belongs to no
      *       shipped schema;
-     *   <li>{@link java.io.EOFException} (an {@link IOException}): the body is truncated;
+     *   <li>{@link java.io.EOFException} (an {@link IOException}): the body is truncated, or a
+     *       length or item count in it exceeds the bytes that follow (checked before Avro
+     *       allocates, see {@link EncodedLengths});
      *   <li>{@link org.apache.avro.AvroRuntimeException} or another {@link RuntimeException}: the
      *       body is malformed, for example a negative length.
      * </ul>
      */
     public T decode(byte[] bytes) throws IOException {
         Objects.requireNonNull(bytes, "bytes must not be null");
-        return decoder().decode(bytes);
+        BinaryMessageDecoder<T> decoder = decoder();
+        Schema writer = writerSchema(bytes);
+        if (writer != null) {
+            EncodedLengths.check(writer, bytes, HEADER_LENGTH);
+        }
+        return decoder.decode(bytes);
+    }
+
+    /**
+     * Returns the shipped writer schema named by the header, or null when the header is invalid or
+     * the fingerprint unknown, which the decoder then reports.
+     */
+    private Schema writerSchema(byte[] bytes) {
+        if (bytes.length < HEADER_LENGTH || bytes[0] != (byte) 0xC3 || bytes[1] != (byte) 0x01) {
+            return null;
+        }
+        long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        return writerSchemas.findByFingerprint(fingerprint);
     }
 
     private BinaryMessageEncoder<T> encoder() {
@@ -105,11 +130,8 @@ public final class SingleObjectCodec<T extends SpecificRecord> implements Serial
     private BinaryMessageDecoder<T> decoder() {
         if (decoder == null) {
             Schema current = schema();
-            decoder =
-                    new BinaryMessageDecoder<>(
-                            SpecificData.getForClass(recordClass),
-                            current,
-                            ShippedSchemas.storeFor(current, classLoader()));
+            writerSchemas = ShippedSchemas.storeFor(current, classLoader());
+            decoder = new BinaryMessageDecoder<>(SpecificData.getForClass(recordClass), current, writerSchemas);
         }
         return decoder;
     }

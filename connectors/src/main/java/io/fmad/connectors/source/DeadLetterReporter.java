@@ -1,6 +1,7 @@
 package io.fmad.connectors.source;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -37,6 +38,15 @@ final class DeadLetterReporter {
 
     /** Metric group that contains one counter per {@link RejectReason}, named after it. */
     static final String DEAD_LETTER_GROUP = "deadLetters";
+
+    /**
+     * Maximum number of bytes of the record key and of the record value copied into a dead letter.
+     * A dead letter must fit in one Kafka record of the producer's default {@code
+     * max.request.size} (1 MiB), but a source record can be that large itself, and a dead letter
+     * that the sink cannot write fails the job. The full record stays at the partition and offset
+     * that the dead letter names.
+     */
+    static final int MAX_RAW_BYTES = 256 * 1024;
 
     private final Logger log;
     private final Clock clock;
@@ -141,16 +151,34 @@ final class DeadLetterReporter {
 
     private static DeadLetter toDeadLetter(ConsumerRecord<byte[], byte[]> record, Rejection rejection, Instant now) {
         boolean hasTimestamp = record.timestampType() != TimestampType.NO_TIMESTAMP_TYPE && record.timestamp() >= 0;
+        String error = rejection.message()
+                + truncationNote("key", record.key())
+                + truncationNote("value", record.value());
         return DeadLetter.newBuilder()
                 .setSourceTopic(record.topic())
                 .setPartition(record.partition())
                 .setOffset(record.offset())
                 .setRecordTimestamp(hasTimestamp ? Instant.ofEpochMilli(record.timestamp()) : null)
-                .setRawKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
-                .setRawValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
+                .setRawKey(capped(record.key()))
+                .setRawValue(capped(record.value()))
                 .setReason(rejection.reason().name())
-                .setError(rejection.message())
+                .setError(error)
                 .setFailedAt(now)
                 .build();
+    }
+
+    private static ByteBuffer capped(byte[] bytes) {
+        if (bytes == null) {
+            return null;
+        }
+        return ByteBuffer.wrap(bytes.length <= MAX_RAW_BYTES ? bytes : Arrays.copyOf(bytes, MAX_RAW_BYTES));
+    }
+
+    private static String truncationNote(String part, byte[] bytes) {
+        if (bytes == null || bytes.length <= MAX_RAW_BYTES) {
+            return "";
+        }
+        return " (raw " + part + " cut from " + bytes.length + " to its first " + MAX_RAW_BYTES
+                + " bytes; the full record stays at the source offset)";
     }
 }

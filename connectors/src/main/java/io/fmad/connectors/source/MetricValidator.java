@@ -11,8 +11,8 @@ import io.fmad.avro.MetricEvent;
 
 /**
  * Checks that a decoded {@link MetricEvent} can be scored: a non-blank key, at least one value,
- * only finite values, and a timestamp between the Unix epoch and processing time plus {@code
- * maxFutureSkew}.
+ * only finite values, tags of at most {@value #MAX_TAGS_CHARS} characters in total, and a timestamp
+ * between the Unix epoch and processing time plus {@code maxFutureSkew}.
  *
  * <p>The clock is injectable so tests can fix processing time. It must be serializable, because
  * the validator travels inside Flink functions; the clocks from {@link Clock#systemUTC()}, {@link
@@ -24,6 +24,13 @@ public final class MetricValidator implements Serializable {
 
     /** Default tolerance for event timestamps ahead of processing time (clock skew of producers). */
     public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofMinutes(5);
+
+    /**
+     * Maximum total length of an event's tag names and values, in UTF-16 chars. Tags are not
+     * scored, but each pending event keeps them in keyed state until the watermark passes it, so
+     * one producer that packs megabytes into tags would inflate state and checkpoints.
+     */
+    public static final int MAX_TAGS_CHARS = 65_536;
 
     private final Duration maxFutureSkew;
 
@@ -91,7 +98,26 @@ public final class MetricValidator implements Serializable {
             }
         }
 
+        long tagChars = tagChars(event.getTags());
+        if (tagChars > MAX_TAGS_CHARS) {
+            return reject(
+                    RejectReason.TAGS_TOO_LARGE,
+                    "tags of key '" + key + "' have " + tagChars + " characters in names and values,"
+                            + " more than the limit of " + MAX_TAGS_CHARS);
+        }
+
         return EventTimestamps.check(event.getTimestamp(), key, clock, maxFutureSkew);
+    }
+
+    private static long tagChars(Map<String, String> tags) {
+        long total = 0;
+        if (tags != null) {
+            for (Map.Entry<String, String> tag : tags.entrySet()) {
+                total += tag.getKey().length();
+                total += tag.getValue() == null ? 0 : tag.getValue().length();
+            }
+        }
+        return total;
     }
 
     private static Optional<Rejection> reject(RejectReason reason, String message) {

@@ -3,8 +3,8 @@ package io.fmad.connectors.source;
 /**
  * Cause of sending an input record to the dead-letter output. The constant's name is written to
  * {@code DeadLetter.reason} and is the counter name in the metric group {@code deadLetters}.
- * {@link #NO_VALUES} and {@link #NON_FINITE_VALUE} apply to metric events only, {@link
- * #EMPTY_MESSAGE} to log events only.
+ * {@link #NO_VALUES}, {@link #NON_FINITE_VALUE} and {@link #TAGS_TOO_LARGE} apply to metric events
+ * only, {@link #EMPTY_MESSAGE} to log events only.
  */
 public enum RejectReason {
     /** The record value is null (a tombstone) or empty. */
@@ -26,5 +26,7 @@ public enum RejectReason {
     /** The event timestamp is before the Unix epoch. */
     TIMESTAMP_BEFORE_EPOCH,
     /** The event timestamp is further ahead of processing time than the allowed skew. */
-    TIMESTAMP_IN_FUTURE
+    TIMESTAMP_IN_FUTURE,
+    /** The tags of a metric event exceed {@link MetricValidator#MAX_TAGS_CHARS} characters in total. */
+    TAGS_TOO_LARGE
 }

@@ -51,7 +51,7 @@ class LogEventDeserializerTest {
             new LogEventDeserializer(new LogValidator(Duration.ofMinutes(5), Clock.fixed(NOW, ZoneOffset.UTC)));
 
     /** Reasons that only metric events can have. */
-    private static final Set<RejectReason> METRIC_ONLY = EnumSet.of(RejectReason.NO_VALUES, RejectReason.NON_FINITE_VALUE);
+    private static final Set<RejectReason> METRIC_ONLY = EnumSet.of(RejectReason.NO_VALUES, RejectReason.NON_FINITE_VALUE, RejectReason.TAGS_TOO_LARGE);
 
     static Stream<Arguments> rejectedRecords() {
         byte[] valid = CODEC.encode(TestRecords.log());

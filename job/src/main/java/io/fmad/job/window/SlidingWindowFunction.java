@@ -3,6 +3,7 @@ package io.fmad.job.window;
 import io.fmad.avro.MetricEvent;
 import io.fmad.job.state.KeyedStateExpiry;
 
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -26,9 +27,14 @@ import java.util.TreeSet;
  *
  * <p>Events are held until the watermark passes their time and then appended in timestamp order,
  * so events that arrive out of order within the watermark's bound are placed correctly. An event
- * at or behind the watermark is late: it is dropped and counted ({@code lateEventsDropped}). A
- * second event with the time of a pending one is dropped and counted ({@code
- * duplicateEventsDropped}).
+ * at or behind the watermark is late: it is dropped and counted ({@value #LATE_EVENTS_DROPPED}). A
+ * second event with the time of a pending one is dropped and counted ({@value
+ * #DUPLICATE_EVENTS_DROPPED}); a duplicate that arrives after the watermark passed the first one
+ * is late instead.
+ *
+ * <p>Every event that reaches this function is therefore appended ({@value #POINTS_APPENDED}),
+ * dropped as late or duplicate, or still pending behind the watermark. Each of the three counters
+ * is also an accumulator of the same name, so a finished job reports the totals.
  *
  * <p>A key's channels are the value names of its first event (at most {@value
  * #MAX_VALUES_PER_KEY}). A later event that lacks one of them carries that channel's last value
@@ -58,6 +64,15 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
     /** Floor of the baseline standard deviation, relative to the baseline mean's magnitude. */
     private static final double RELATIVE_STDDEV_FLOOR = 1e-6;
 
+    /** Counter and accumulator: events appended to their key's window. */
+    public static final String POINTS_APPENDED = "pointsAppended";
+
+    /** Counter and accumulator: events dropped because the watermark had passed their time. */
+    public static final String LATE_EVENTS_DROPPED = "lateEventsDropped";
+
+    /** Counter and accumulator: events dropped because a pending event of the key had their time. */
+    public static final String DUPLICATE_EVENTS_DROPPED = "duplicateEventsDropped";
+
     private final int windowSize;
     private final int slide;
     private final int baselineSpan;
@@ -72,6 +87,9 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
     private transient Counter duplicateEventsDropped;
     private transient Counter valuesCarriedForward;
     private transient Counter valuesIgnored;
+    private transient LongCounter pointsAppendedTotal;
+    private transient LongCounter lateEventsDroppedTotal;
+    private transient LongCounter duplicateEventsDroppedTotal;
     private transient boolean lateWarned;
 
     /**
@@ -112,12 +130,19 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
                                         "pending", Types.LONG, TypeInformation.of(MetricEvent.class)));
 
         var metrics = getRuntimeContext().getMetricGroup();
-        pointsAppended = metrics.counter("pointsAppended");
+        pointsAppended = metrics.counter(POINTS_APPENDED);
         windowsEmitted = metrics.counter("windowsEmitted");
-        lateEventsDropped = metrics.counter("lateEventsDropped");
-        duplicateEventsDropped = metrics.counter("duplicateEventsDropped");
+        lateEventsDropped = metrics.counter(LATE_EVENTS_DROPPED);
+        duplicateEventsDropped = metrics.counter(DUPLICATE_EVENTS_DROPPED);
         valuesCarriedForward = metrics.counter("valuesCarriedForward");
         valuesIgnored = metrics.counter("valuesIgnored");
+
+        pointsAppendedTotal = new LongCounter();
+        lateEventsDroppedTotal = new LongCounter();
+        duplicateEventsDroppedTotal = new LongCounter();
+        getRuntimeContext().addAccumulator(POINTS_APPENDED, pointsAppendedTotal);
+        getRuntimeContext().addAccumulator(LATE_EVENTS_DROPPED, lateEventsDroppedTotal);
+        getRuntimeContext().addAccumulator(DUPLICATE_EVENTS_DROPPED, duplicateEventsDroppedTotal);
     }
 
     @Override
@@ -129,6 +154,7 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
 
         if (timestamp <= watermark || (current != null && timestamp <= current.lastTimestamp)) {
             lateEventsDropped.inc();
+            lateEventsDroppedTotal.add(1L);
             if (!lateWarned) {
                 lateWarned = true;
                 LOG.warn(
@@ -142,6 +168,7 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
         }
         if (pending.contains(timestamp)) {
             duplicateEventsDropped.inc();
+            duplicateEventsDroppedTotal.add(1L);
             LOG.debug("Dropping duplicate event of key '{}' at {}", ctx.getCurrentKey(), timestamp);
             return;
         }
@@ -212,6 +239,7 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
         current.lastTimestamp = timestamp;
         current.count++;
         pointsAppended.inc();
+        pointsAppendedTotal.add(1L);
     }
 
     /**

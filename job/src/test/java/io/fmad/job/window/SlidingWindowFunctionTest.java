@@ -7,11 +7,13 @@ import io.fmad.avro.MetricEvent;
 
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.storage.JobManagerCheckpointStorage;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
@@ -135,6 +137,84 @@ class SlidingWindowFunctionTest {
 
         SeriesWindow window = harness.extractOutputValues().get(0);
         assertThat(window.max[0]).isEqualTo(4.0);
+    }
+
+    @Test
+    void window_outOfOrderWithinBoundCountedAsAppended() throws Exception {
+        send("a", 2, 2);
+        send("a", 1, 1);
+        send("a", 4, 4);
+        send("a", 3, 3);
+        harness.processWatermark(4);
+
+        assertThat(total(SlidingWindowFunction.POINTS_APPENDED)).isEqualTo(4);
+        assertThat(total(SlidingWindowFunction.LATE_EVENTS_DROPPED)).isZero();
+        assertThat(harness.extractOutputValues().get(0).start).isEqualTo(1L);
+    }
+
+    @Test
+    void window_lateEventCounted() throws Exception {
+        for (int t = 1; t <= 4; t++) {
+            send("a", t, t);
+        }
+        harness.processWatermark(4);
+        send("a", 4, 100);
+        send("a", 1, 100);
+
+        assertThat(total(SlidingWindowFunction.LATE_EVENTS_DROPPED)).isEqualTo(2);
+        assertThat(total(SlidingWindowFunction.POINTS_APPENDED)).isEqualTo(4);
+    }
+
+    @Test
+    void window_duplicateCounted() throws Exception {
+        send("a", 1, 1);
+        send("a", 1, 1);
+        send("a", 1, 7);
+        harness.processWatermark(1);
+
+        assertThat(total(SlidingWindowFunction.DUPLICATE_EVENTS_DROPPED)).isEqualTo(2);
+        assertThat(total(SlidingWindowFunction.POINTS_APPENDED)).isEqualTo(1);
+    }
+
+    /**
+     * Sends one event for each of 100,000 new keys at the job's default window size of 64 and
+     * checks that all are appended and that the snapshot stays small per key.
+     */
+    @Test
+    void window_burstOfNewKeysCompletes() throws Exception {
+        int keys = 100_000;
+        int windowSize = 64;
+        var burst = new KeyedOneInputStreamOperatorTestHarness<String, MetricEvent, SeriesWindow>(
+                new KeyedProcessOperator<>(new SlidingWindowFunction(windowSize, 1, 100, STATE_TTL)),
+                event -> event.getKey().toString(),
+                Types.STRING);
+        // The default in-memory checkpoint storage caps a snapshot at 5 MiB; this one is about 110 MiB.
+        burst.setCheckpointStorage(new JobManagerCheckpointStorage(256 * 1024 * 1024));
+        burst.open();
+        long started = System.nanoTime();
+
+        for (int k = 0; k < keys; k++) {
+            burst.processElement(metric("key-" + k, 1_000 + k, k), 1_000 + k);
+        }
+        burst.processWatermark(1_000 + keys);
+        long stateBytes = burst.snapshot(1L, 1L).getStateSize();
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        long appended = burst.getEnvironment().getAccumulatorRegistry().getUserMap()
+                .get(SlidingWindowFunction.POINTS_APPENDED).getLocalValue() instanceof Long count ? count : -1;
+        burst.close();
+
+        long bytesPerKey = stateBytes / keys;
+        LoggerFactory.getLogger(SlidingWindowFunctionTest.class).info(
+                "{} new keys at window size {}: {} ms, snapshot {} bytes, {} bytes per key",
+                keys, windowSize, millis, stateBytes, bytesPerKey);
+        assertThat(appended).isEqualTo(keys);
+        // One channel: 64 values and 64 timestamps of 8 bytes (1,024 bytes), plus names, baseline and TTL.
+        assertThat(bytesPerKey).isBetween(1_024L, 2_048L);
+    }
+
+    private long total(String accumulator) {
+        Object value = harness.getEnvironment().getAccumulatorRegistry().getUserMap().get(accumulator).getLocalValue();
+        return (Long) value;
     }
 
     @Test
