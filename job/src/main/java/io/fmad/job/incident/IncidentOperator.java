@@ -19,7 +19,9 @@ import java.time.Duration;
  *
  * <p>An incident resolves on an event-time timer at its newest anomalous window plus the quiet
  * period, so a key that stops sending data still resolves once the watermark passes. A timer that
- * fires inside a suppression window waits for the window's end. When the job's bounded input ends,
+ * fires inside a suppression window waits for the window's end. A candidate later than that time
+ * resolves the incident first, even when the watermark has not reached it yet, so the records are
+ * the same however far the watermark lags. When the job's bounded input ends,
  * the final watermark resolves every open incident.
  *
  * <p>Metrics, in the group {@code incidents}: {@code opened}, {@code updated}, {@code resolved},
@@ -83,6 +85,15 @@ public class IncidentOperator extends KeyedProcessFunction<String, AnomalyAlert,
         if (current != null && current.version != IncidentState.VERSION) {
             current = null;
         }
+        if (current != null && candidate.getWindowEnd().toEpochMilli() > tracker.resolvesAt(current)) {
+            // The incident ended before this candidate in event time; its timer has not fired only
+            // because the watermark lags (another subtask or branch is behind). Resolve it first, so
+            // the records do not depend on how far the watermark has come.
+            emit(tracker.resolve(current), out);
+            resolved.inc();
+            state.clear();
+            current = null;
+        }
         IncidentTracker.Step step = tracker.onCandidate(current, candidate);
         switch (step.outcome()) {
             case OPENED -> opened.inc();
@@ -110,9 +121,10 @@ public class IncidentOperator extends KeyedProcessFunction<String, AnomalyAlert,
             // An older timer of an incident that a later window extended, or of one already resolved.
             return;
         }
-        long until = tracker.suppressedUntil(current, tracker.resolveAt(current));
-        if (until >= 0 && timestamp < until) {
-            ctx.timerService().registerEventTimeTimer(until);
+        long resolvesAt = tracker.resolvesAt(current);
+        if (timestamp < resolvesAt) {
+            // The quiet period ends inside a suppression window: resolve at the window's end.
+            ctx.timerService().registerEventTimeTimer(resolvesAt);
             return;
         }
         emit(tracker.resolve(current), out);

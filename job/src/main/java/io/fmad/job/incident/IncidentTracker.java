@@ -93,11 +93,14 @@ public final class IncidentTracker {
     }
 
     /**
-     * Returns the end of the suppression window that covers the incident's key at {@code time}, or
-     * -1 when none does: a RESOLVED record waits for the window's end.
+     * Returns the event time (epoch milliseconds) at which {@code state} resolves if nothing extends
+     * it: {@link #resolveAt}, or the end of the suppression window that covers the key then, because
+     * a RESOLVED record waits for the window's end.
      */
-    public long suppressedUntil(IncidentState state, long time) {
-        return settings.suppressedUntil(state.key, time);
+    public long resolvesAt(IncidentState state) {
+        long at = resolveAt(state);
+        long until = settings.suppressedUntil(state.key, at);
+        return until >= 0 ? until : at;
     }
 
     /** Returns the RESOLVED record of {@code state}, at {@link #resolveAt}. */

@@ -70,6 +70,24 @@ class IncidentOperatorTest {
     }
 
     @Test
+    void laterCandidate_resolvesIncidentBeforeWatermark() throws Exception {
+        harness = open(null);
+        send(candidate("web-1", 0, AlertStatus.OPEN, Severity.MEDIUM));
+
+        // The watermark stays at its start, as when another subtask lags behind.
+        send(candidate("web-1", 300, AlertStatus.OPEN, Severity.HIGH));
+
+        List<AnomalyAlert> all = records();
+        assertThat(all).extracting(AnomalyAlert::getStatus)
+                .containsExactly(AlertStatus.OPEN, AlertStatus.RESOLVED, AlertStatus.OPEN);
+        assertThat(all.get(1).getWindowEnd()).isEqualTo(T0.plus(Duration.ofHours(1)));
+        assertThat(all.get(2).getIncidentId()).isNotEqualTo(all.get(0).getIncidentId());
+        harness.processWatermark(T0.plus(Duration.ofHours(7)).toEpochMilli());
+        assertThat(records()).extracting(AnomalyAlert::getStatus).endsWith(AlertStatus.OPEN, AlertStatus.RESOLVED);
+        assertThat(records()).hasSize(4);
+    }
+
+    @Test
     void suppressionWindow_emitsNothingAndDefersResolution() throws Exception {
         harness = open(null);
         send(candidate("db-1", 150, AlertStatus.OPEN, Severity.HIGH));

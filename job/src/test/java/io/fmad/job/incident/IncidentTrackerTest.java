@@ -114,8 +114,8 @@ class IncidentTrackerTest {
         assertThat(other.outcome()).isEqualTo(Outcome.SUPPRESSED);
         assertThat(other.state()).isNull();
         assertThat(web.outcome()).isEqualTo(Outcome.OPENED);
-        assertThat(suppressing.suppressedUntil(state, tracker.resolveAt(state)))
-                .isEqualTo(Instant.parse("2026-12-01T02:00:00Z").toEpochMilli());
+        assertThat(suppressing.resolvesAt(state)).isEqualTo(Instant.parse("2026-12-01T02:00:00Z").toEpochMilli());
+        assertThat(tracker.resolvesAt(state)).isEqualTo(tracker.resolveAt(state));
     }
 
     static AnomalyAlert candidate(String key, int minutes, AlertStatus status, Severity severity) {
