@@ -116,6 +116,7 @@ class StateExpiryITCase {
                 .setConfiguration(configuration)
                 .setNumTaskManagers(1)
                 .setNumSlotsPerTaskManager(1)
+                .withRandomPorts()
                 .build();
         try (MiniCluster cluster = new MiniCluster(clusterConfiguration);
                 KafkaProducer<byte[], byte[]> producer =
