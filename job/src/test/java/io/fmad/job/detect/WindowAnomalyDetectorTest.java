@@ -296,6 +296,24 @@ class WindowAnomalyDetectorTest {
     }
 
     @Test
+    void detector_restoresVersion3Snapshot() throws Exception {
+        String snapshot = getClass().getResource("detector-state-v3.snapshot").getPath();
+        harness.close();
+        harness = newHarness();
+        harness.initializeState(OperatorSnapshotUtil.readStateHandle(snapshot));
+        harness.open();
+        sequence = GOLDEN_WINDOWS;
+
+        sendAnomaly("a", ANOMALY_EMBEDDING);
+
+        List<AnomalyAlert> alerts = alerts();
+        assertThat(alerts).as("version 3 state keeps the warm-up of its %d windows", GOLDEN_WINDOWS).hasSize(1);
+        assertThat(alerts.get(0).getSimilarWindows())
+                .as("version 3 state keeps its window history")
+                .hasSize(WindowHistory.TOP_K);
+    }
+
+    @Test
     void alert_listsMostSimilarPastWindows() throws Exception {
         sendNormal("a", 150);
         sendAnomaly("a", ANOMALY_EMBEDDING);

@@ -13,6 +13,8 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OperatorSnapshotUtil;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +27,9 @@ class IncidentOperatorTest {
     private static final IncidentSettings SETTINGS = new IncidentSettings(
             Duration.ofHours(1), Duration.ofMinutes(15),
             List.of(SuppressionWindow.parse("db-*@2026-12-01T03:00:00Z/2026-12-01T05:00:00Z")));
+
+    /** The default of {@code state.ttl}, which the job runs with and the golden snapshot was written with. */
+    private static final Duration JOB_STATE_TTL = Duration.ofDays(7);
 
     private KeyedOneInputStreamOperatorTestHarness<String, AnomalyAlert, AnomalyAlert> harness;
 
@@ -121,10 +126,84 @@ class IncidentOperatorTest {
         assertThat(restored).extracting(AnomalyAlert::getIncidentId).containsOnly(incidentId);
     }
 
+    @Test
+    void restoresVersion1Snapshot_continuesIncident() throws Exception {
+        harness = open(goldenSnapshot(), JOB_STATE_TTL);
+
+        send(candidate("web-1", 40, AlertStatus.UPDATE, Severity.HIGH));
+        harness.processWatermark(T0.plus(Duration.ofHours(3)).toEpochMilli());
+
+        List<AnomalyAlert> restored = records();
+        assertThat(restored).extracting(AnomalyAlert::getStatus).containsExactly(AlertStatus.UPDATE, AlertStatus.RESOLVED);
+        assertThat(restored).extracting(AnomalyAlert::getSequence).as("sequence continues after OPEN and UPDATE").containsExactly(2, 3);
+        assertThat(restored).extracting(AnomalyAlert::getIncidentId).containsOnly(goldenIncidentId());
+        assertThat(restored.get(1).getWindowEnd()).as("quiet period after the restored key's last window")
+                .isEqualTo(T0.plus(Duration.ofMinutes(100)));
+    }
+
+    @Test
+    void restoresVersion1Snapshot_resolvesOnRestoredTimer() throws Exception {
+        harness = open(goldenSnapshot(), JOB_STATE_TTL);
+
+        harness.processWatermark(T0.plus(Duration.ofHours(3)).toEpochMilli());
+
+        List<AnomalyAlert> restored = records();
+        assertThat(restored).extracting(AnomalyAlert::getStatus).containsExactly(AlertStatus.RESOLVED);
+        assertThat(restored.get(0).getIncidentId()).isEqualTo(goldenIncidentId());
+        assertThat(restored.get(0).getWindowStart()).as("from the OPEN record's window end").isEqualTo(T0);
+        assertThat(restored.get(0).getWindowEnd()).isEqualTo(T0.plus(Duration.ofMinutes(80)));
+    }
+
+    @Test
+    void restoresVersion1Snapshot_withTtlDisabled() throws Exception {
+        harness = open(goldenSnapshot(), Duration.ZERO);
+
+        harness.processWatermark(T0.plus(Duration.ofHours(3)).toEpochMilli());
+
+        List<AnomalyAlert> restored = records();
+        assertThat(restored).as("state written with state.ttl 7 d, restored with 0")
+                .extracting(AnomalyAlert::getStatus).containsExactly(AlertStatus.RESOLVED);
+        assertThat(restored.get(0).getIncidentId()).isEqualTo(goldenIncidentId());
+    }
+
+    /**
+     * Writes the golden snapshot of the current state version, with the job's default {@code
+     * state.ttl}, that a later version's migration test restores: an incident of key {@code web-1}
+     * opened at T0 and updated at T0 + 20 min, with its resolution timer. Runs only with {@code
+     * -Dfmad.write-incident-snapshot=DIR}: run it before bumping {@link IncidentState#VERSION} and
+     * copy the file into this package's test resources.
+     */
+    @Test
+    void writeGoldenSnapshot() throws Exception {
+        String directory = System.getProperty("fmad.write-incident-snapshot");
+        harness = open(null, JOB_STATE_TTL);
+        Assumptions.assumeTrue(directory != null, "set fmad.write-incident-snapshot to write the snapshot");
+        send(candidate("web-1", 0, AlertStatus.OPEN, Severity.MEDIUM));
+        send(candidate("web-1", 20, AlertStatus.UPDATE, Severity.MEDIUM));
+        assertThat(records()).extracting(AnomalyAlert::getStatus).containsExactly(AlertStatus.OPEN, AlertStatus.UPDATE);
+
+        OperatorSnapshotUtil.writeStateHandle(
+                harness.snapshot(1L, 1L), directory + "/incident-state-v" + IncidentState.VERSION + ".snapshot");
+    }
+
+    private OperatorSubtaskState goldenSnapshot() throws Exception {
+        return OperatorSnapshotUtil.readStateHandle(getClass().getResource("incident-state-v1.snapshot").getPath());
+    }
+
+    private static String goldenIncidentId() {
+        AnomalyAlert opening = candidate("web-1", 0, AlertStatus.OPEN, Severity.MEDIUM);
+        return IncidentTracker.incidentId("web-1", opening.getDetector().toString(), T0.toEpochMilli());
+    }
+
     private KeyedOneInputStreamOperatorTestHarness<String, AnomalyAlert, AnomalyAlert> open(OperatorSubtaskState state)
             throws Exception {
+        return open(state, Duration.ZERO);
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, AnomalyAlert, AnomalyAlert> open(
+            OperatorSubtaskState state, Duration stateTtl) throws Exception {
         var opened = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new IncidentOperator(SETTINGS, Duration.ZERO)),
+                new KeyedProcessOperator<>(new IncidentOperator(SETTINGS, stateTtl)),
                 IncidentOperator::incidentKey,
                 Types.STRING);
         if (state != null) {
