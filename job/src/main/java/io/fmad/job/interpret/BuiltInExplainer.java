@@ -96,8 +96,10 @@ public final class BuiltInExplainer implements Interpreter {
             summary.append(' ').append(describe(name, share, alert.getStatistics().get(name)));
         }
         List<SimilarWindow> similarWindows = alert.getSimilarWindows();
-        if (!similarWindows.isEmpty() || WindowAnomalyDetector.NAME.equals(alert.getDetector())) {
-            // Other detectors keep no window history, so their empty list carries no information.
+        boolean searched = WindowAnomalyDetector.NAME.equals(alert.getDetector()) && alert.getStatus() == AlertStatus.OPEN;
+        if (!similarWindows.isEmpty() || searched) {
+            // Other detectors keep no window history, and the window detector searches it for OPEN
+            // candidates only, so an empty list elsewhere carries no information.
             summary.append(' ').append(describeSimilar(similarWindows));
         }
 

@@ -2,6 +2,7 @@ package io.fmad.job.interpret;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fmad.avro.AlertStatus;
 import io.fmad.avro.AnomalyAlert;
 import io.fmad.avro.Explanation;
 import io.fmad.avro.Severity;
@@ -144,6 +145,14 @@ class BuiltInExplainerTest {
     void explainNow_silentOnHistoryOfOtherDetectors() {
         AnomalyAlert alert = alert(null);
         alert.setDetector("log-novelty");
+
+        assertThat(explainer.explainNow(alert).getSummary()).doesNotContain("past window");
+    }
+
+    @Test
+    void explainNow_silentOnHistoryOfUpdates() {
+        AnomalyAlert alert = alert(null);
+        alert.setStatus(AlertStatus.UPDATE);
 
         assertThat(explainer.explainNow(alert).getSummary()).doesNotContain("past window");
     }

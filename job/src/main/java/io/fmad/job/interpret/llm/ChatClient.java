@@ -16,12 +16,16 @@ import com.openai.models.ResponseFormatJsonSchema;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 
+import okhttp3.ConnectionPool;
+import okhttp3.OkHttpClient;
+
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One request to an OpenAI-compatible chat-completions endpoint, through the OpenAI Java client
@@ -51,12 +55,22 @@ final class ChatClient implements AutoCloseable {
     }
 
     private final OpenAIClientAsync client;
+    /**
+     * The HTTP client under the OpenAI client. It keeps no idle connections: the OpenAI client
+     * turns off OkHttp's retry on a failed pooled connection, and servers that close connections
+     * without saying so (HTTP/1.0 servers, short keep-alives) then fail every reuse with an
+     * EOFException. A new connection per request costs a handshake, small next to an LLM's answer,
+     * and alerts are rare.
+     */
+    private final OkHttpClient http;
     private final LlmConfig config;
 
     ChatClient(LlmConfig config) {
         this.config = config;
+        this.http = new OkHttpClient.Builder().connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS)).build();
         OpenAIOkHttpClientAsync.Builder builder =
                 OpenAIOkHttpClientAsync.builder()
+                        .okHttpClient(http)
                         .baseUrl(config.endpoint)
                         .maxRetries(0)
                         .timeout(config.requestTimeout);
@@ -209,9 +223,17 @@ final class ChatClient implements AutoCloseable {
                 .build();
     }
 
-    /** Stops the client's dispatcher threads and connection pool. */
+    /**
+     * Closes the OpenAI client, then the HTTP client's dispatcher threads and pooled connections,
+     * which the OpenAI client leaves to the owner of an HTTP client it was given.
+     */
     @Override
     public void close() {
-        client.close();
+        try {
+            client.close();
+        } finally {
+            http.dispatcher().executorService().shutdown();
+            http.connectionPool().evictAll();
+        }
     }
 }

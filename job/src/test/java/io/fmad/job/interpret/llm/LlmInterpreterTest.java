@@ -17,6 +17,11 @@ import org.apache.flink.metrics.testutils.MetricListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -286,6 +291,71 @@ class LlmInterpreterTest {
 
         assertThat(explanation.getEnrichmentFailed()).isTrue();
         assertThat(explanation.getFailureReason()).startsWith("LLM enrichment failed: ");
+    }
+
+    /**
+     * A server that answers HTTP/1.1 without {@code Connection: close} but closes every connection
+     * after one reply, so the client's pool keeps dead connections: each must cost a retry at most.
+     */
+    @Test
+    void explain_recoversFromClosedPooledConnections() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> answerOncePerConnection(server), "closing-server");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            Map<String, String> settings = new HashMap<>();
+            settings.put("interpreter.llm.endpoint", "http://127.0.0.1:" + server.getLocalPort() + "/v1");
+            settings.put("interpreter.llm.model", "test-model");
+            settings.put("interpreter.llm.cache-size", "0");
+            settings.put("interpreter.llm.backoff", "10 ms");
+            settings.put("interpreter.llm.max-attempts", "2");
+            settings.put("interpreter.llm.rate-limit", "1000");
+            FmadConfig config = FmadConfig.from(settings);
+            interpreter = LlmInterpreter.factory(config.llm, BuiltInExplainer::new, List.of(), config.interpreterTimeout).create();
+
+            // Bursts of 4 fill the pool with 4 connections that are all dead by the next burst.
+            for (int round = 0; round < 5; round++) {
+                List<java.util.concurrent.CompletableFuture<Explanation>> burst = new java.util.ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    burst.add(interpreter.explain(alert("web-" + round + "-" + i, Instant.parse("2024-03-01T12:00:00Z"))));
+                }
+                for (var future : burst) {
+                    Explanation explanation = future.get(config.interpreterTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                    assertThat(explanation.getEnrichmentFailed())
+                            .as("round %d: %s", round, explanation.getFailureReason()).isFalse();
+                }
+            }
+        }
+    }
+
+    private static void answerOncePerConnection(ServerSocket server) {
+        byte[] body = ChatCompletionsStub.Reply.validAnswer().body().getBytes(StandardCharsets.UTF_8);
+        while (!server.isClosed()) {
+            try (Socket socket = server.accept()) {
+                var in = socket.getInputStream();
+                StringBuilder headers = new StringBuilder();
+                while (headers.indexOf("\r\n\r\n") < 0) {
+                    int next = in.read();
+                    if (next < 0) {
+                        break;
+                    }
+                    headers.append((char) next);
+                }
+                int length = 0;
+                for (String line : headers.toString().split("\r\n")) {
+                    if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                        length = Integer.parseInt(line.substring(15).trim());
+                    }
+                }
+                in.readNBytes(length);
+                String head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n";
+                socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().write(body);
+                socket.getOutputStream().flush();
+            } catch (IOException e) {
+                // The server socket closed at the end of the test, or the client gave up.
+            }
+        }
     }
 
     @Test
