@@ -89,9 +89,26 @@ public final class ConfigLoader {
 
         Map<String, String> settings = new LinkedHashMap<>();
         for (String key : properties.stringPropertyNames()) {
-            settings.put(key.trim(), unquote(properties.getProperty(key).trim()));
+            settings.put(key.trim(), unquote(stripComment(properties.getProperty(key).trim())));
         }
         return settings;
+    }
+
+    /**
+     * Removes a YAML end-of-line comment: from a {@code #} that follows a blank to the end, unless
+     * the value starts with a quote, whose closing quote ends the value instead.
+     */
+    static String stripComment(String value) {
+        if (value.startsWith("\"") || value.startsWith("'")) {
+            int close = value.indexOf(value.charAt(0), 1);
+            return close > 0 ? value.substring(0, close + 1) : value;
+        }
+        for (int i = 1; i < value.length(); i++) {
+            if (value.charAt(i) == '#' && Character.isWhitespace(value.charAt(i - 1))) {
+                return value.substring(0, i).trim();
+            }
+        }
+        return value;
     }
 
     private static String unquote(String value) {

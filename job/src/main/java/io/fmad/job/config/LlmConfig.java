@@ -87,11 +87,22 @@ public final class LlmConfig implements Serializable {
     void validate(Duration interpreterTimeout) {
         if (endpoint != null) {
             validateEndpoint(endpoint);
-            if (model == null || model.isBlank()) {
+            if (model == null) {
+                throw new IllegalArgumentException(
+                        "Missing option '" + LlmOptions.MODEL.key() + "': expected a model name, such as"
+                                + " gpt-4o-mini or llama3.1:8b, when " + LlmOptions.ENDPOINT.key() + " is set.");
+            }
+            if (model.isBlank()) {
                 throw FmadConfig.invalid(
                         LlmOptions.MODEL, model, "a model name, such as gpt-4o-mini or llama3.1:8b, when "
                                 + LlmOptions.ENDPOINT.key() + " is set");
             }
+        } else if (model != null) {
+            // Without an endpoint the model would be ignored, and the user would wonder why no
+            // alert is ever explained by it.
+            throw new IllegalArgumentException(
+                    "Invalid value '" + model + "' for option '" + LlmOptions.MODEL.key() + "': it takes effect"
+                            + " only with " + LlmOptions.ENDPOINT.key() + "; set the endpoint too, or remove the model.");
         }
         if (apiKey != null && (apiKey.isBlank() || apiKey.chars().anyMatch(ch -> ch < 0x21 || ch > 0x7e))) {
             throw new IllegalArgumentException(

@@ -105,6 +105,20 @@ class FmadConfigTest {
     }
 
     @Test
+    void loader_dropsEndOfLineComments(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("fmad.yaml");
+        Files.writeString(file, "window.size: 32   # points per window\n"
+                + "kafka.topic.alerts: \"alerts#1\"  # quoted, so the first # stays\n"
+                + "job.name: fmad#prod\n");
+
+        FmadConfig config = FmadConfig.from(ConfigLoader.readFile(file));
+
+        assertThat(config.windowSize).isEqualTo(32);
+        assertThat(config.alertsTopic).isEqualTo("alerts#1");
+        assertThat(config.jobName).as("a # without a blank before it is part of the value").isEqualTo("fmad#prod");
+    }
+
+    @Test
     void loader_rejectsMissingFileAndBareArgument(@TempDir Path dir) {
         assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--config", dir.resolve("none.yaml").toString()}))
                 .isInstanceOf(IllegalArgumentException.class)

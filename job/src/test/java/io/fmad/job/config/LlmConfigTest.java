@@ -71,6 +71,21 @@ class LlmConfigTest {
                 .hasMessageNotContaining(SECRET);
     }
 
+    @Test
+    void missingModel_namedAsMissing() {
+        assertThatThrownBy(() -> FmadConfig.from(Map.of("interpreter.llm.endpoint", "http://127.0.0.1:11434/v1")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("Missing option 'interpreter.llm.model'");
+    }
+
+    @Test
+    void modelWithoutEndpoint_rejected() {
+        assertThatThrownBy(() -> FmadConfig.from(Map.of("interpreter.llm.model", "llama3.1:8b")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'interpreter.llm.model'")
+                .hasMessageContaining("only with interpreter.llm.endpoint");
+    }
+
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(
             delimiter = '|',
