@@ -22,6 +22,12 @@ import java.time.Duration;
  * fires inside a suppression window waits for the window's end. When the job's bounded input ends,
  * the final watermark resolves every open incident.
  *
+ * <p>A candidate later than that resolution time may arrive before the watermark fires the timer,
+ * because records run ahead of the watermark by up to the out-of-orderness and by however far
+ * another partition lags. Such a candidate resolves the incident first, as the timer would have,
+ * so the records do not depend on which of the two arrives first, and a replay after a failure
+ * writes the same records.
+ *
  * <p>Metrics, in the group {@code incidents}: {@code opened}, {@code updated}, {@code resolved},
  * {@code coalesced} (candidates that extended an incident without a record), {@code suppressed}
  * and {@code withoutIncident} (held-back candidates of keys without an open incident).
@@ -83,6 +89,10 @@ public class IncidentOperator extends KeyedProcessFunction<String, AnomalyAlert,
         if (current != null && current.version != IncidentState.VERSION) {
             current = null;
         }
+        if (current != null && candidate.getWindowEnd().toEpochMilli() > resolutionTime(current)) {
+            resolve(current, out);
+            current = null;
+        }
         IncidentTracker.Step step = tracker.onCandidate(current, candidate);
         switch (step.outcome()) {
             case OPENED -> opened.inc();
@@ -115,6 +125,20 @@ public class IncidentOperator extends KeyedProcessFunction<String, AnomalyAlert,
             ctx.timerService().registerEventTimeTimer(until);
             return;
         }
+        resolve(current, out);
+    }
+
+    /**
+     * Returns the event time at which the incident resolves unless a candidate extends it: its
+     * quiet-period end, or the end of a suppression window that covers that time.
+     */
+    private long resolutionTime(IncidentState current) {
+        long quietEnd = tracker.resolveAt(current);
+        long suppressedUntil = tracker.suppressedUntil(current, quietEnd);
+        return suppressedUntil >= 0 ? Math.max(quietEnd, suppressedUntil) : quietEnd;
+    }
+
+    private void resolve(IncidentState current, Collector<AnomalyAlert> out) throws Exception {
         emit(tracker.resolve(current), out);
         resolved.inc();
         state.clear();
