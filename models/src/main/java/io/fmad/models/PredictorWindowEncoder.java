@@ -9,19 +9,18 @@ import java.util.Arrays;
  * A {@link WindowEncoder} backed by one DJL predictor of a shared model.
  *
  * <p>Every inference call gets a multiple of {@link #ROW_BLOCK} rows: the batch is padded with
- * copies of its last window, and the outputs of the padding are dropped. TensorFlow's CPU kernels
- * compute full blocks of rows with other instructions than the rows left over, which differ in
- * the last bits (measured with fmad-ts-fm version 3 and TensorFlow 2.16.1 on an x86-64 CPU: rows in
- * full blocks of 8 give one result, the remaining rows and a batch of one give others). Padding
- * puts every row in a full block, so a window's output no longer depends on which other windows
- * share its batch, and a job that replays windows after a failure, in other batches, scores them
- * bit for bit the same.
+ * copies of its last window, and the outputs of the padding are dropped. Without padding, a row's
+ * output depends on its place in the batch. With fmad-ts-fm version 3 and TensorFlow 2.16.1 on an
+ * x86-64 CPU, rows in full blocks of 8 gave one result. The rows left over and a batch of one gave
+ * others, which differ in the last bits. Padding puts every row in a full block, so a window's
+ * output no longer depends on which other windows share its batch. A job that replays windows
+ * after a failure, in other batches, then scores them bit for bit the same.
  */
 final class PredictorWindowEncoder implements WindowEncoder {
 
     /**
-     * Rows per block that the batch is padded to. A multiple of the 8 rows measured, so that a
-     * kernel with 16-row blocks (wider vector instructions) also sees only full blocks.
+     * Rows per block that the batch is padded to. It is a multiple of the 8 rows measured, so a
+     * kernel with 16-row blocks (wider vector instructions) also gets only full blocks.
      */
     static final int ROW_BLOCK = 16;
 

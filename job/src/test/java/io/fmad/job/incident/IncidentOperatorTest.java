@@ -70,7 +70,7 @@ class IncidentOperatorTest {
     }
 
     @Test
-    void candidateAfterQuietPeriod_sameRecordsBeforeOrAfterTimer() throws Exception {
+    void candidateAfterQuietPeriod_resolvesFirst() throws Exception {
         harness = open(null);
         send(candidate("web-1", 0, AlertStatus.OPEN, Severity.MEDIUM));
         harness.processWatermark(T0.plus(Duration.ofMinutes(70)).toEpochMilli());
