@@ -6,8 +6,9 @@
 #          without failures.
 #   Run B: the same input, another alerts topic, transactional-id prefix and consumer group. While
 #          it runs, the TaskManager is killed with SIGKILL FMAD_KILL_COUNT times (3), and a new
-#          TaskManager process is started after each kill. Each kill comes once the restarted
-#          tasks have run for 1/(FMAD_KILL_COUNT + 1) of the time that run A's tasks ran.
+#          TaskManager process is started after each kill. Kill i comes once the watermark has
+#          passed i/(FMAD_KILL_COUNT + 1) of the input's event-time span and the restarted job has
+#          completed a checkpoint, so the kills are spread over the input at any machine speed.
 # Both alerts topics are then read with read_committed and compared alert for alert: alert id,
 # status, incident id, sequence, key, window end, the score's bits, and a SHA-256 of each whole
 # record. The test fails on any lost, duplicated, unexpected or differing alert, when run B
@@ -28,8 +29,6 @@ SEED=42
 PARALLELISM=2
 # Seconds a run may take from submit to FINISHED.
 JOB_TIMEOUT_SECONDS=1200
-# Shortest pause, in seconds, between a restart and the next kill: it must span a checkpoint.
-MIN_KILL_SPACING_SECONDS=6
 
 export FMAD_CLUSTER_DIR="$ROOT/target/kill-test"
 # The job sets no restart strategy, so Flink's default applies: with checkpointing, exponential
@@ -74,6 +73,8 @@ produced=$(tools_java io.fmad.job.local.FailureTestTool produce --bootstrap-serv
   --topic "$METRICS_TOPIC" --keys "$KEYS" --days "$DAYS" --seed "$SEED")
 note "$produced"
 events=$(printf '%s' "$produced" | awk '{ print $2 }')
+first_event_ms=$(printf '%s' "$produced" | awk '{ print $(NF - 3) }')
+last_event_ms=$(printf '%s' "$produced" | awk '{ print $(NF - 1) }')
 
 # Submits one run and prints its job id: submit_run a|b.
 submit_run() {
@@ -109,6 +110,31 @@ wait_for_restart() {
   local job_id="$1" before="$2" deadline=$((SECONDS + START_TIMEOUT)) count
   while count=$(job_restarts "$job_id"); [ "${count:-0}" -le "$before" ]; do
     [ $SECONDS -lt $deadline ] || fail "job $job_id did not restart within $START_TIMEOUT s of a kill; see $CLUSTER_DIR/log/jobmanager.log"
+    sleep 0.5
+  done
+}
+
+# Prints how far the watermark of the job's sliding-window operator has come, in whole percent of
+# the input's event-time span: the lowest watermark of its subtasks, 0 before the first one.
+event_time_percent() {
+  local job_id="$1" vertex watermark
+  vertex=$(curl -sf "$REST_URL/jobs/$job_id" | jq -r '[.vertices[] | select(.name | test("sliding-window"))][0].id')
+  watermark=$(curl -sf "$REST_URL/jobs/$job_id/vertices/$vertex/watermarks" | jq -r '[.[].value | tonumber] | min // empty')
+  awk -v watermark="${watermark:-0}" -v first="$first_event_ms" -v last="$last_event_ms" \
+    'BEGIN { p = (watermark - first) * 100 / (last - first); printf "%d", (p < 0 ? 0 : p) }'
+}
+
+# Waits until the watermark has passed the given percent of the event-time span and the job has
+# completed more checkpoints than given, or fails when the job ends first:
+# wait_for_progress JOB PERCENT CHECKPOINTS.
+wait_for_progress() {
+  local job_id="$1" percent="$2" checkpoints="$3" deadline=$((SECONDS + JOB_TIMEOUT_SECONDS)) state
+  until [ "$(event_time_percent "$job_id")" -ge "$percent" ] \
+      && [ "$(checkpoints_completed "$job_id")" -gt "$checkpoints" ]; do
+    state=$(job_state "$job_id")
+    [ "$state" = RUNNING ] \
+      || fail "job $job_id is $state before its watermark passed $percent % of the input; the kills need a longer run, raise FMAD_KILL_DAYS or FMAD_KILL_KEYS"
+    [ $SECONDS -lt $deadline ] || fail "job $job_id did not pass $percent % of the input within $JOB_TIMEOUT_SECONDS s"
     sleep 0.5
   done
 }
@@ -167,24 +193,18 @@ a_seconds=$((SECONDS - a_started))
 a_task_seconds=$((SECONDS - a_tasks_started))
 note "run A: job $job_a finished in $a_seconds s, $a_task_seconds s of them with all tasks running"
 
-# Run B: kill the TaskManager KILLS times, each time once the restarted tasks have run for a
-# share of run A's task time and completed a checkpoint, so that every restart restores one. A
-# restart repeats the work since the last checkpoint, so the job still runs at the last kill.
-spacing=$((a_task_seconds / (KILLS + 1)))
-[ "$spacing" -ge "$MIN_KILL_SPACING_SECONDS" ] || spacing=$MIN_KILL_SPACING_SECONDS
-note "run B: the same input, with $KILLS kills $spacing s apart"
+# Run B: kill the TaskManager KILLS times, spread over the input's event time. Each kill waits for
+# a checkpoint that the restarted job completed, so that every restart restores one.
+note "run B: the same input, with $KILLS kills"
 b_started=$SECONDS
 job_b=$(submit_run b)
 kill_times=()
+kill_percents=()
 for kill in $(seq 1 "$KILLS"); do
   wait_for_tasks "$job_b"
-  checkpoints_before=$(checkpoints_completed "$job_b")
-  sleep "$spacing"
-  [ "$(job_state "$job_b")" = RUNNING ] \
-    || fail "job $job_b is $(job_state "$job_b") before kill $kill: run B ended too soon; raise FMAD_KILL_DAYS or FMAD_KILL_KEYS"
-  [ "$(checkpoints_completed "$job_b")" -gt "$checkpoints_before" ] \
-    || fail "job $job_b completed no checkpoint in the $spacing s before kill $kill; see $CLUSTER_DIR/log/jobmanager.log"
+  wait_for_progress "$job_b" $((kill * 100 / (KILLS + 1))) "$(checkpoints_completed "$job_b")"
   kill_times+=("$((SECONDS - b_started))")
+  kill_percents+=("$(event_time_percent "$job_b")")
   restarts_before=$(job_restarts "$job_b")
   kill_taskmanager "$kill"
   wait_for_restart "$job_b" "${restarts_before:-0}"
@@ -224,7 +244,8 @@ status_count() { awk -F'\t' -v status="$1" '$2 == status' "$CLUSTER_DIR/alerts-a
   printf 'duplicated          %s\n' "$(comparison duplicated)"
   printf 'unexpected          %s\n' "$(comparison unexpected)"
   printf 'differing           %s\n' "$(comparison differing)"
-  printf 'kills               %s, at %s s into run B\n' "$KILLS" "$(IFS=,; printf '%s' "${kill_times[*]}")"
+  printf 'kills               %s, at %s s into run B, at %s %% of the event time\n' "$KILLS" \
+    "$(IFS=,; printf '%s' "${kill_times[*]}")" "$(IFS=,; printf '%s' "${kill_percents[*]}")"
   printf 'restarts            %s\n' "$restarts"
   printf 'checkpoint restores %s\n' "$restored"
   printf 'run A wall time     %s s\n' "$a_seconds"

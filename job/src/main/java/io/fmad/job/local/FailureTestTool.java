@@ -1,6 +1,7 @@
 package io.fmad.job.local;
 
 import io.fmad.avro.AnomalyAlert;
+import io.fmad.avro.MetricEvent;
 import io.fmad.connectors.serde.SingleObjectCodec;
 import io.fmad.connectors.tools.ReplayTool;
 import io.fmad.connectors.tools.TopicReader;
@@ -162,7 +163,10 @@ public final class FailureTestTool {
         }
     }
 
-    /** Writes the generated stream of {@code keys} hosts over {@code days} days to {@code topic}. */
+    /**
+     * Writes the generated stream of {@code keys} hosts over {@code days} days to {@code topic}, and
+     * prints the number of events and their first and last event time in epoch milliseconds.
+     */
     static void produce(String bootstrapServers, String topic, int keys, int days, long seed, PrintStream out)
             throws InterruptedException {
         MetricGenerator.GeneratedStream stream = new MetricGenerator(keys, days, seed).generate(START);
@@ -171,7 +175,10 @@ public final class FailureTestTool {
                 new KafkaProducer<>(ReplayTool.producerProperties(bootstrapServers))) {
             sent = ReplayTool.replay(producer, topic, stream.events(), 0);
         }
-        out.printf("produced %d events of %d keys to %s%n", sent, keys, topic);
+        List<MetricEvent> events = stream.events();
+        out.printf("produced %d events of %d keys to %s, event times %d to %d ms%n", sent, keys, topic,
+                events.get(0).getTimestamp().toEpochMilli(),
+                events.get(events.size() - 1).getTimestamp().toEpochMilli());
     }
 
     /**
