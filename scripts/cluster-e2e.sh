@@ -53,24 +53,6 @@ find_nab() {
   done
 }
 
-# Prints a TCP port on 127.0.0.1 that nothing listens on, and whose successor is free too (the
-# Kafka controller takes the next port).
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 30000))
-    if ! listening "$port" && ! listening $((port + 1)); then
-      printf '%s' "$port"
-      return
-    fi
-  done
-}
-
-# Succeeds when a process accepts connections on the port of 127.0.0.1.
-listening() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
 nab=$(find_nab)
 if [ -z "$nab" ]; then
   message="NAB data not found: set FMAD_DATASETS to the folder holding nab/, or place it at ../shared/datasets/nab next to the repository"
@@ -79,11 +61,8 @@ if [ -z "$nab" ]; then
   exit 0
 fi
 
-export FMAD_CLUSTER_KAFKA_PORT="${FMAD_CLUSTER_KAFKA_PORT:-$(free_port)}"
-export FMAD_CLUSTER_REST_PORT="${FMAD_CLUSTER_REST_PORT:-$(free_port)}"
-export FMAD_CLUSTER_RPC_PORT="${FMAD_CLUSTER_RPC_PORT:-$(free_port)}"
-prometheus_port=$(free_port)
-export FMAD_CLUSTER_PROMETHEUS_PORTS="${FMAD_CLUSTER_PROMETHEUS_PORTS:-$prometheus_port-$((prometheus_port + 1))}"
+source "$ROOT/scripts/lib/ports.sh"
+export_free_cluster_ports
 
 # The functions of cluster.sh, with the settings above.
 source "$ROOT/scripts/cluster.sh"
@@ -113,10 +92,6 @@ done | sort -u >"$CLUSTER_DIR/runtime-classes.txt"
 duplicates=$(comm -12 "$CLUSTER_DIR/job-classes.txt" "$CLUSTER_DIR/runtime-classes.txt" | wc -l)
 [ "$duplicates" -eq 0 ] \
   || fail "$duplicates classes are in both the job jar and the runtime bundle, for example $(comm -12 "$CLUSTER_DIR/job-classes.txt" "$CLUSTER_DIR/runtime-classes.txt" | head -n 1)"
-
-tools_java() {
-  java -Dlog4j2.configurationFile="$FMAD_ROOT/scripts/log4j2-local.xml" -cp "$(tools_classpath)" "$@"
-}
 
 tools_java io.fmad.connectors.tools.ReplayTool --bootstrap-servers "127.0.0.1:$KAFKA_PORT" \
   --topic fmad-metrics --input "$nab/data/$SERIES" >&2

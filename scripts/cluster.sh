@@ -21,6 +21,8 @@
 #   FMAD_CLUSTER_TM_MEMORY         TaskManager process size, Flink memory syntax [4g]
 #   FMAD_CLUSTER_JM_MEMORY         JobManager process size [1600m]
 #   FMAD_CLUSTER_SKIP_BUILD        1 to use the jars of an earlier build [0]
+#   FMAD_CLUSTER_EXTRA_CONFIG      Flink settings appended to config.yaml, one flattened
+#                                  'key: value' per line, such as 'heartbeat.timeout: 20000' []
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
@@ -116,6 +118,12 @@ blob:
     port: "0"
 parallelism:
   default: 1
+execution:
+  checkpointing:
+    # Flink's default keeps checkpoints in the JobManager's memory, with at most 5 MB per state
+    # handle: the detector state of a few hundred keys is larger, and every checkpoint fails.
+    storage: filesystem
+    dir: file://$CLUSTER_DIR/checkpoints
 io:
   tmp:
     dirs: $CLUSTER_DIR/tmp
@@ -151,6 +159,10 @@ appender.main.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n
 logger.kafka.name = org.apache.kafka
 logger.kafka.level = WARN
 EOF
+  if [ -n "${FMAD_CLUSTER_EXTRA_CONFIG:-}" ]; then
+    # Flink 2 reads flattened keys next to nested ones, so these lines need no indentation.
+    printf '# From FMAD_CLUSTER_EXTRA_CONFIG.\n%s\n' "$FMAD_CLUSTER_EXTRA_CONFIG" >>"$CLUSTER_DIR/conf/config.yaml"
+  fi
 }
 
 pid_file() { printf '%s/pid/%s.pid' "$CLUSTER_DIR" "$1"; }
@@ -223,6 +235,16 @@ flink_java() {
     -cp "$(flink_classpath)" "$main_class" --configDir "$CLUSTER_DIR/conf" $dynamic_flags "$@"
 }
 
+# Starts a TaskManager; the failure test calls it again after it kills one.
+start_taskmanager() {
+  flink_java taskmanager org.apache.flink.runtime.taskexecutor.TaskManagerRunner
+}
+
+# Runs a main class of the job module on the local tools' classpath: tools_java CLASS [ARGS...].
+tools_java() {
+  java -Dlog4j2.configurationFile="$FMAD_ROOT/scripts/log4j2-local.xml" -cp "$(tools_classpath)" "$@"
+}
+
 kafka_ready() {
   grep -q 'Kafka broker on' "$CLUSTER_DIR/log/kafka.out"
 }
@@ -261,7 +283,7 @@ cmd_start() {
     -Dlog4j2.configurationFile="$FMAD_ROOT/scripts/log4j2-local.xml" \
     -cp "$(tools_classpath)" io.fmad.job.local.LocalKafka "$KAFKA_PORT"
   flink_java jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint
-  flink_java taskmanager org.apache.flink.runtime.taskexecutor.TaskManagerRunner
+  start_taskmanager
 
   wait_until "the Kafka broker start" kafka kafka_ready
   wait_until "the JobManager's REST API start" jobmanager rest_ready

@@ -66,6 +66,34 @@ class WindowEncoderTest {
     }
 
     @Test
+    void encode_rowBitIdenticalInAnyBatch() {
+        float[][] pool = TestWindows.sineWindows(40, LENGTH, 11L);
+        float[] target = pool[0];
+
+        try (WindowEncoder encoder = model.newEncoder()) {
+            EncoderOutput alone = encoder.encode(new float[][] {target});
+            // Sizes below, at and above the 8-row blocks of TensorFlow's CPU kernels, the target at
+            // the first, a middle and the last position.
+            for (int size : new int[] {2, 7, 8, 9, 17, 33}) {
+                for (int position : new int[] {0, size / 2, size - 1}) {
+                    float[][] batch = new float[size][];
+                    for (int row = 0; row < size; row++) {
+                        batch[row] = pool[1 + (row + size) % (pool.length - 1)];
+                    }
+                    batch[position] = target;
+                    EncoderOutput output = encoder.encode(batch);
+                    assertThat(output.embeddings()[position])
+                            .as("embedding at row %d of a batch of %d", position, size)
+                            .containsExactly(alone.embeddings()[0]);
+                    assertThat(output.reconstructions()[position])
+                            .as("reconstruction at row %d of a batch of %d", position, size)
+                            .containsExactly(alone.reconstructions()[0]);
+                }
+            }
+        }
+    }
+
+    @Test
     void encode_sameInputGivesSameOutput() {
         float[][] windows = TestWindows.sineWindows(4, LENGTH, 3L);
 

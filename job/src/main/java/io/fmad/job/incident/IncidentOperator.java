@@ -21,8 +21,8 @@ import java.time.Duration;
  * period, so a key that stops sending data still resolves once the watermark passes. A timer that
  * fires inside a suppression window waits for the window's end. A candidate later than that time
  * resolves the incident first, even when the watermark has not reached it yet, so the records are
- * the same however far the watermark lags. When the job's bounded input ends,
- * the final watermark resolves every open incident.
+ * the same however far the watermark lags, and a replay after a failure writes the same records.
+ * When the job's bounded input ends, the final watermark resolves every open incident.
  *
  * <p>Metrics, in the group {@code incidents}: {@code opened}, {@code updated}, {@code resolved},
  * {@code coalesced} (candidates that extended an incident without a record), {@code suppressed}
@@ -89,9 +89,7 @@ public class IncidentOperator extends KeyedProcessFunction<String, AnomalyAlert,
             // The incident ended before this candidate in event time; its timer has not fired only
             // because the watermark lags (another subtask or branch is behind). Resolve it first, so
             // the records do not depend on how far the watermark has come.
-            emit(tracker.resolve(current), out);
-            resolved.inc();
-            state.clear();
+            resolve(current, out);
             current = null;
         }
         IncidentTracker.Step step = tracker.onCandidate(current, candidate);
@@ -127,6 +125,10 @@ public class IncidentOperator extends KeyedProcessFunction<String, AnomalyAlert,
             ctx.timerService().registerEventTimeTimer(resolvesAt);
             return;
         }
+        resolve(current, out);
+    }
+
+    private void resolve(IncidentState current, Collector<AnomalyAlert> out) throws Exception {
         emit(tracker.resolve(current), out);
         resolved.inc();
         state.clear();

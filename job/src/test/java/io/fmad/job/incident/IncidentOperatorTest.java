@@ -93,6 +93,42 @@ class IncidentOperatorTest {
     }
 
     @Test
+    void candidateAfterQuietPeriod_resolvesFirst() throws Exception {
+        harness = open(null);
+        send(candidate("web-1", 0, AlertStatus.OPEN, Severity.MEDIUM));
+        harness.processWatermark(T0.plus(Duration.ofMinutes(70)).toEpochMilli());
+        send(candidate("web-1", 75, AlertStatus.OPEN, Severity.MEDIUM));
+        harness.processWatermark(T0.plus(Duration.ofHours(3)).toEpochMilli());
+        List<AnomalyAlert> timerFirst = records();
+        harness.close();
+
+        // The candidate at minute 75 arrives while the watermark is still before the quiet-period end.
+        harness = open(null);
+        send(candidate("web-1", 0, AlertStatus.OPEN, Severity.MEDIUM));
+        harness.processWatermark(T0.plus(Duration.ofMinutes(30)).toEpochMilli());
+        send(candidate("web-1", 75, AlertStatus.OPEN, Severity.MEDIUM));
+        harness.processWatermark(T0.plus(Duration.ofHours(3)).toEpochMilli());
+        List<AnomalyAlert> candidateFirst = records();
+
+        assertThat(timerFirst).extracting(AnomalyAlert::getStatus)
+                .containsExactly(AlertStatus.OPEN, AlertStatus.RESOLVED, AlertStatus.OPEN, AlertStatus.RESOLVED);
+        assertThat(candidateFirst).containsExactlyElementsOf(timerFirst);
+    }
+
+    @Test
+    void candidateInsideSuppressedResolution_extendsIncident() throws Exception {
+        harness = open(null);
+        send(candidate("db-1", 150, AlertStatus.OPEN, Severity.HIGH));
+        // The quiet period ends at minute 210, inside the suppression window that ends at minute 300.
+        send(candidate("db-1", 250, AlertStatus.UPDATE, Severity.HIGH));
+        harness.processWatermark(T0.plus(Duration.ofHours(6)).toEpochMilli());
+
+        List<AnomalyAlert> all = records();
+        assertThat(all).extracting(AnomalyAlert::getStatus).containsExactly(AlertStatus.OPEN, AlertStatus.RESOLVED);
+        assertThat(all.get(1).getWindowEnd()).isEqualTo(T0.plus(Duration.ofMinutes(310)));
+    }
+
+    @Test
     void suppressionWindow_emitsNothingAndDefersResolution() throws Exception {
         harness = open(null);
         send(candidate("db-1", 150, AlertStatus.OPEN, Severity.HIGH));
