@@ -104,6 +104,7 @@ public final class LlmConfig implements Serializable {
                     "Invalid value '" + model + "' for option '" + LlmOptions.MODEL.key() + "': it takes effect"
                             + " only with " + LlmOptions.ENDPOINT.key() + "; set the endpoint too, or remove the model.");
         }
+
         if (apiKey != null && (apiKey.isBlank() || apiKey.chars().anyMatch(ch -> ch < 0x21 || ch > 0x7e))) {
             throw new IllegalArgumentException(
                     "Invalid value (hidden) for option '" + LlmOptions.API_KEY.key()
@@ -114,6 +115,7 @@ public final class LlmConfig implements Serializable {
                     LlmOptions.API_KEY_ENV, apiKeyVariable, "an environment variable name such as "
                             + LlmOptions.DEFAULT_API_KEY_VARIABLE);
         }
+
         FmadConfig.requirePositive(LlmOptions.REQUEST_TIMEOUT, requestTimeout);
         FmadConfig.requireRange(LlmOptions.MAX_ATTEMPTS, maxAttempts, 1, 10);
         FmadConfig.requireNotNegative(LlmOptions.BACKOFF, backoff);
@@ -131,6 +133,7 @@ public final class LlmConfig implements Serializable {
         if (!(temperature >= 0.0 && temperature <= 2.0)) {
             throw FmadConfig.invalid(LlmOptions.TEMPERATURE, temperature, "a number from 0 to 2");
         }
+
         if (endpoint != null && interpreterTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
             throw FmadConfig.invalid(
                     FmadOptions.INTERPRETER_TIMEOUT, interpreterTimeout,
