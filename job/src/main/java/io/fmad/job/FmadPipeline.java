@@ -4,12 +4,14 @@ import io.fmad.avro.AnomalyAlert;
 import io.fmad.avro.DeadLetter;
 import io.fmad.avro.MetricEvent;
 import io.fmad.connectors.sink.AlertSinks;
+import io.fmad.connectors.kafka.TopicChecks;
 import io.fmad.connectors.sink.TransactionTimeouts;
 import io.fmad.connectors.source.IngestedMetric;
 import io.fmad.connectors.source.MetricSources;
 import io.fmad.connectors.source.MetricValidator;
 import io.fmad.job.config.FmadConfig;
 import io.fmad.job.config.FmadOptions;
+import io.fmad.job.config.LogOptions;
 import io.fmad.job.detect.AnomalyScorer;
 import io.fmad.job.detect.DetectorSettings;
 import io.fmad.job.detect.DetectorSignal;
@@ -51,6 +53,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -172,11 +176,21 @@ public final class FmadPipeline {
     }
 
     /**
-     * Checks the Kafka transaction timeout against the broker's {@code transaction.max.timeout.ms}.
+     * Checks that the job's topics exist ({@link TopicChecks}) and the Kafka transaction timeout
+     * against the broker's {@code transaction.max.timeout.ms}.
      *
      * @throws IllegalArgumentException naming the option, the value and the accepted range
      */
     public static void validateAgainstBroker(FmadConfig config) {
+        Map<String, String> topics = new LinkedHashMap<>();
+        topics.put(FmadOptions.METRICS_TOPIC.key(), config.metricsTopic);
+        topics.put(FmadOptions.ALERTS_TOPIC.key(), config.alertsTopic);
+        topics.put(FmadOptions.DEAD_LETTERS_TOPIC.key(), config.deadLettersTopic);
+        if (config.logs.enabled()) {
+            topics.put(LogOptions.LOGS_TOPIC.key(), config.logs.logsTopic);
+        }
+        TopicChecks.requireExisting(
+                config.bootstrapServers, config.kafkaProperties, topics, TransactionTimeouts.DEFAULT_QUERY_TIMEOUT);
         if (config.deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE) {
             TransactionTimeouts.validate(
                     FmadOptions.TRANSACTION_TIMEOUT.key(),
