@@ -370,7 +370,7 @@ public final class FmadOptions {
                     .defaultValue(Duration.ofDays(7))
                     .withDescription(
                             "Processing time after the last event of a key at which its window,"
-                                    + " detector and log detector state expire, so keys that stop reporting do not"
+                                    + " detector, incident and log detector state expire, so keys that stop reporting do not"
                                     + " keep state forever. A key that comes back starts over,"
                                     + " warm-up included. 0 keeps state forever.");
 
