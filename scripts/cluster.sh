@@ -308,7 +308,18 @@ cmd_submit() {
   # The uploaded jar is only needed while the job graph is built.
   curl -sf -X DELETE "$REST_URL/jars/$jar_id" >/dev/null || true
   if [ -z "$job_id" ]; then
-    printf '%s\n' "$response" | jq -r '.errors[]?' >&2 2>/dev/null || printf '%s\n' "$response" >&2
+    local errors reason
+    errors=$(printf '%s\n' "$response" | jq -r '.errors[]?' 2>/dev/null) || errors="$response"
+    printf '%s\n' "$errors" >"$CLUSTER_DIR/log/submit-error.txt"
+    # fmad's configuration errors are IllegalArgumentExceptions deep in Flink's stack trace; the
+    # innermost one names the option, the value and what is accepted.
+    reason=$(printf '%s\n' "$errors" | grep -o 'IllegalArgumentException: .*' | tail -n 1 \
+      | sed 's/^IllegalArgumentException: //')
+    if [ -n "$reason" ]; then
+      printf '%s\n' "$reason" >&2
+      die "the job was rejected at start (the whole error is in $CLUSTER_DIR/log/submit-error.txt)"
+    fi
+    printf '%s\n' "$errors" >&2
     die "the JobManager rejected the job; the error is above"
   fi
   printf '%s\n' "$job_id"
