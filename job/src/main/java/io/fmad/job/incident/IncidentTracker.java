@@ -103,9 +103,12 @@ public final class IncidentTracker {
         return until >= 0 ? until : at;
     }
 
-    /** Returns the RESOLVED record of {@code state}, at {@link #resolveAt}. */
+    /**
+     * Returns the RESOLVED record of {@code state}, at {@link #resolvesAt}: no record is dated inside
+     * a maintenance window.
+     */
     public AnomalyAlert resolve(IncidentState state) {
-        long end = resolveAt(state);
+        long end = resolvesAt(state);
         Severity peak = Severity.values()[state.peakSeverity];
         return AnomalyAlert.newBuilder()
                 .setAlertId(uuid(state.incidentId + '\u0000' + "resolved"))

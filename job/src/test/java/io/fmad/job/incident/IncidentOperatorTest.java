@@ -142,7 +142,7 @@ class IncidentOperatorTest {
         assertThat(during).extracting(AnomalyAlert::getStatus).containsExactly(AlertStatus.OPEN);
         List<AnomalyAlert> all = records();
         assertThat(all).extracting(AnomalyAlert::getStatus).containsExactly(AlertStatus.OPEN, AlertStatus.RESOLVED);
-        assertThat(all.get(1).getWindowEnd()).isEqualTo(T0.plus(Duration.ofMinutes(260)));
+        assertThat(all.get(1).getWindowEnd()).as("the end of the suppression window").isEqualTo(T0.plus(Duration.ofHours(5)));
     }
 
     @Test
