@@ -244,6 +244,32 @@ class LlmInterpreterTest {
         assertThat(counter("cacheHits")).isEqualTo(1);
     }
 
+    /** With retrieval, the cache lookup runs later on the retriever's thread; updates must still hit. */
+    @Test
+    void explain_updatesReuseAnswerWithRetrieval() throws Exception {
+        stub = new ChatCompletionsStub(Reply.validAnswer());
+        Map<String, String> settings = new HashMap<>();
+        settings.put("interpreter.llm.endpoint", stub.endpoint());
+        settings.put("interpreter.llm.model", "test-model");
+        settings.put("interpreter.runbooks", "../runbooks");
+        FmadConfig config = FmadConfig.from(settings);
+        interpreter = LlmInterpreter.factory(config.llm,
+                io.fmad.job.interpret.RunbookRetriever.factory(config.runbooks, 3), config.runbooks, config.interpreterTimeout).create();
+        Instant first = Instant.parse("2024-03-01T12:00:00Z");
+        List<java.util.concurrent.CompletableFuture<Explanation>> all = new java.util.ArrayList<>();
+        // Updates of web-1's incident, interleaved with RESOLVED records of another incident.
+        all.add(interpreter.explain(alert("web-1", first)));
+        for (int i = 1; i <= 6; i++) {
+            all.add(interpreter.explain(withStatus(alert("web-1", first.plusSeconds(3600L * i)), AlertStatus.UPDATE, i)));
+            all.add(interpreter.explain(withStatus(alert("web-9", first.plusSeconds(3600L * i)), AlertStatus.RESOLVED, i)));
+        }
+        for (var future : all) {
+            future.get(30, TimeUnit.SECONDS);
+        }
+
+        assertThat(stub.requests()).as("one request, for the OPEN record").hasSize(1);
+    }
+
     @Test
     void explain_resolvedRecordSkipsLlm() throws Exception {
         start(Map.of(), Reply.validAnswer());
