@@ -1,5 +1,7 @@
 package io.fmad.job;
 
+import static io.fmad.job.testing.RunningJobs.waitFor;
+import static io.fmad.job.testing.RunningJobs.windowCounter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fmad.avro.AlertStatus;
@@ -17,8 +19,6 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -102,9 +102,9 @@ class IdlePartitionsITCase {
             long phase1End = START.plus(STEP.multipliedBy(POINTS_PER_KEY - 1)).toEpochMilli();
             send(producer, config, 0, series("p0-spiked", START, true, 1));
             send(producer, config, 0, series("p0-steady", START, false, 2));
-            waitFor("OPEN alert of p0-spiked while partitions 1 and 2 are empty",
+            waitFor(WAIT, "OPEN alert of p0-spiked while partitions 1 and 2 are empty",
                     () -> openedKeys(config).contains("p0-spiked"));
-            assertThat(count(reporter, jobId, SlidingWindowFunction.LATE_EVENTS_DROPPED)).isZero();
+            assertThat(windowCounter(reporter, jobId, SlidingWindowFunction.LATE_EVENTS_DROPPED)).isZero();
 
             // Phase 2: partitions 1 and 2 resume, with new keys, after the newest time of phase 1.
             Instant resume = Instant.ofEpochMilli(phase1End).plus(STEP);
@@ -119,28 +119,28 @@ class IdlePartitionsITCase {
             send(producer, config, 0, List.of(TestEvents.metric("p0-flush", flushTime.toEpochMilli(), 1.0)));
 
             long expectedAppended = 4L * POINTS_PER_KEY;
-            waitFor("pointsAppended = " + expectedAppended,
-                    () -> count(reporter, jobId, SlidingWindowFunction.POINTS_APPENDED) >= expectedAppended
-                            || count(reporter, jobId, SlidingWindowFunction.LATE_EVENTS_DROPPED) > 0);
-            waitFor("OPEN alert of p1-spiked", () -> openedKeys(config).contains("p1-spiked"));
+            waitFor(WAIT, "pointsAppended = " + expectedAppended,
+                    () -> windowCounter(reporter, jobId, SlidingWindowFunction.POINTS_APPENDED) >= expectedAppended
+                            || windowCounter(reporter, jobId, SlidingWindowFunction.LATE_EVENTS_DROPPED) > 0);
+            waitFor(WAIT, "OPEN alert of p1-spiked", () -> openedKeys(config).contains("p1-spiked"));
 
-            assertThat(count(reporter, jobId, SlidingWindowFunction.POINTS_APPENDED))
+            assertThat(windowCounter(reporter, jobId, SlidingWindowFunction.POINTS_APPENDED))
                     .as("every event of both phases appended, the flush event still pending")
                     .isEqualTo(expectedAppended);
-            assertThat(count(reporter, jobId, SlidingWindowFunction.LATE_EVENTS_DROPPED))
+            assertThat(windowCounter(reporter, jobId, SlidingWindowFunction.LATE_EVENTS_DROPPED))
                     .as("no resumed event dropped as late")
                     .isZero();
-            assertThat(count(reporter, jobId, SlidingWindowFunction.DUPLICATE_EVENTS_DROPPED)).isZero();
+            assertThat(windowCounter(reporter, jobId, SlidingWindowFunction.DUPLICATE_EVENTS_DROPPED)).isZero();
 
             // Phase 3, the pitfall: partition 1 resumes with timestamps behind the watermark.
             List<MetricEvent> backfill = series("p1-backfill", START, false, 5).subList(0, 50);
             send(producer, config, 1, backfill);
-            waitFor("lateEventsDropped = " + backfill.size(),
-                    () -> count(reporter, jobId, SlidingWindowFunction.LATE_EVENTS_DROPPED) >= backfill.size());
-            assertThat(count(reporter, jobId, SlidingWindowFunction.LATE_EVENTS_DROPPED))
+            waitFor(WAIT, "lateEventsDropped = " + backfill.size(),
+                    () -> windowCounter(reporter, jobId, SlidingWindowFunction.LATE_EVENTS_DROPPED) >= backfill.size());
+            assertThat(windowCounter(reporter, jobId, SlidingWindowFunction.LATE_EVENTS_DROPPED))
                     .as("every backfilled event behind the watermark dropped as late")
                     .isEqualTo(backfill.size());
-            assertThat(count(reporter, jobId, SlidingWindowFunction.POINTS_APPENDED)).isEqualTo(expectedAppended);
+            assertThat(windowCounter(reporter, jobId, SlidingWindowFunction.POINTS_APPENDED)).isEqualTo(expectedAppended);
 
             Set<String> opened = openedKeys(config);
             LOG.info("Keys with an OPEN alert: {}", opened);
@@ -235,32 +235,5 @@ class IdlePartitionsITCase {
                 .filter(alert -> alert.getStatus() == AlertStatus.OPEN)
                 .map(alert -> alert.getKey().toString())
                 .collect(Collectors.toSet());
-    }
-
-    /** Sums a counter of the {@code sliding-window} operator over its subtasks. */
-    private static long count(InMemoryReporter reporter, JobID jobId, String counter) {
-        long sum = 0;
-        for (MetricGroup group : reporter.findOperatorMetricGroups(jobId, "sliding-window")) {
-            Object metric = reporter.getMetricsByGroup(group).get(counter);
-            if (metric instanceof Counter registered) {
-                sum += registered.getCount();
-            }
-        }
-        return sum;
-    }
-
-    private static void waitFor(String condition, CheckedCondition check) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!check.test()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out after " + WAIT + " waiting for " + condition);
-            }
-            Thread.sleep(200);
-        }
-    }
-
-    @FunctionalInterface
-    private interface CheckedCondition {
-        boolean test() throws Exception;
     }
 }

@@ -1,5 +1,7 @@
 package io.fmad.job;
 
+import static io.fmad.job.testing.RunningJobs.waitFor;
+import static io.fmad.job.testing.RunningJobs.windowCounter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fmad.avro.AlertStatus;
@@ -17,8 +19,6 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -127,10 +127,10 @@ class SavepointRestoreITCase {
 
             JobID first = cluster.submitJob(jobGraph(config, null)).get().getJobID();
             send(producer, config, series.subList(0, FIRST_POINTS));
-            waitFor("OPEN record before the savepoint", () -> !records(config, AlertStatus.OPEN).isEmpty());
+            waitFor(WAIT, "OPEN record before the savepoint", () -> !records(config, AlertStatus.OPEN).isEmpty());
             String savepoint = cluster.stopWithSavepoint(first, savepoints.toUri().toString(), false, SavepointFormatType.CANONICAL)
                     .get(60, TimeUnit.SECONDS);
-            long firstAppended = count(reporter, first, SlidingWindowFunction.POINTS_APPENDED);
+            long firstAppended = windowCounter(reporter, first, SlidingWindowFunction.POINTS_APPENDED);
             LOG.info("Savepoint {} after {} points appended", savepoint, firstAppended);
             assertThat(records(config, AlertStatus.RESOLVED)).as("RESOLVED records before the savepoint").isEmpty();
 
@@ -142,18 +142,18 @@ class SavepointRestoreITCase {
                 send(producer, config, List.of(TestEvents.metric("flush", flush.toEpochMilli(), 1.0)));
 
                 long expectedAppended = (long) FIRST_POINTS + SECOND_POINTS - firstAppended;
-                waitFor("pointsAppended = " + expectedAppended + " in the restored job",
-                        () -> count(reporter, second, SlidingWindowFunction.POINTS_APPENDED) >= expectedAppended);
-                waitFor("a record at the second spike", () -> !recordsAtSecondSpike(config).isEmpty());
-                waitFor("the first incident's RESOLVED record", () -> !records(config, AlertStatus.RESOLVED).isEmpty());
+                waitFor(WAIT, "pointsAppended = " + expectedAppended + " in the restored job",
+                        () -> windowCounter(reporter, second, SlidingWindowFunction.POINTS_APPENDED) >= expectedAppended);
+                waitFor(WAIT, "a record at the second spike", () -> !recordsAtSecondSpike(config).isEmpty());
+                waitFor(WAIT, "the first incident's RESOLVED record", () -> !records(config, AlertStatus.RESOLVED).isEmpty());
 
-                assertThat(count(reporter, second, SlidingWindowFunction.POINTS_APPENDED))
+                assertThat(windowCounter(reporter, second, SlidingWindowFunction.POINTS_APPENDED))
                         .as("the restored job reads from the saved offsets and appends the points pending at the stop")
                         .isEqualTo(expectedAppended);
-                assertThat(count(reporter, second, "windowsEmitted"))
+                assertThat(windowCounter(reporter, second, "windowsEmitted"))
                         .as("a window per point: the restored window state is full")
                         .isEqualTo(expectedAppended);
-                assertThat(count(reporter, second, SlidingWindowFunction.LATE_EVENTS_DROPPED)).isZero();
+                assertThat(windowCounter(reporter, second, SlidingWindowFunction.LATE_EVENTS_DROPPED)).isZero();
             } finally {
                 cluster.cancelJob(second).get(30, TimeUnit.SECONDS);
             }
@@ -264,32 +264,5 @@ class SavepointRestoreITCase {
         return CommittedRecords.readAll(config.bootstrapServers, config.alertsTopic, AnomalyAlert.class).stream()
                 .filter(alert -> alert.getStatus() == status)
                 .toList();
-    }
-
-    /** Sums a counter of one job's {@code sliding-window} operator over its subtasks. */
-    private static long count(InMemoryReporter reporter, JobID jobId, String counter) {
-        long sum = 0;
-        for (MetricGroup group : reporter.findOperatorMetricGroups(jobId, "sliding-window")) {
-            Object metric = reporter.getMetricsByGroup(group).get(counter);
-            if (metric instanceof Counter registered) {
-                sum += registered.getCount();
-            }
-        }
-        return sum;
-    }
-
-    private static void waitFor(String condition, CheckedCondition check) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!check.test()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out after " + WAIT + " waiting for " + condition);
-            }
-            Thread.sleep(200);
-        }
-    }
-
-    @FunctionalInterface
-    private interface CheckedCondition {
-        boolean test() throws Exception;
     }
 }
