@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A local HTTP server, bound to 127.0.0.1 on a free port, that speaks the OpenAI chat-completions
  * protocol ({@code POST /v1/chat/completions}) with scripted replies, one per request in order;
- * the last one repeats. It records every request's headers and body. For tests of the LLM
- * interpreter; it stands in for OpenAI, Ollama, vLLM or llama.cpp.
+ * the last one repeats. It records every request's headers and body. It replaces OpenAI,
+ * Ollama, vLLM or llama.cpp in tests of the LLM interpreter.
  */
 public final class ChatCompletionsStub implements AutoCloseable {
 
@@ -41,7 +41,7 @@ public final class ChatCompletionsStub implements AutoCloseable {
     /** One scripted reply. */
     public record Reply(int status, String body, Map<String, String> headers, long delayMillis, boolean hang) {
 
-        /** A 200 reply whose first choice's message content is {@code content}. */
+        /** Returns a 200 reply whose first choice's message content is {@code content}. */
         public static Reply answer(String content) {
             ObjectNode root = MAPPER.createObjectNode();
             root.put("id", "chatcmpl-test");
@@ -61,19 +61,19 @@ public final class ChatCompletionsStub implements AutoCloseable {
             return new Reply(200, root.toString(), Map.of(), 0, false);
         }
 
-        /** A valid explanation answer. */
+        /** Returns a 200 reply with a valid explanation. */
         public static Reply validAnswer() {
             return answer("{\"summary\":\"CPU on the key rose far above its usual level.\","
                     + "\"likelyCause\":\"A runaway process.\",\"nextStep\":\"Check the top processes.\"}");
         }
 
-        /** An error reply with an OpenAI-style error body. */
+        /** Returns an error reply with an OpenAI-style error body. */
         public static Reply error(int status, Map<String, String> headers) {
             String body = "{\"error\":{\"message\":\"scripted error\",\"type\":\"server_error\",\"code\":null}}";
             return new Reply(status, body, headers, 0, false);
         }
 
-        /** A 200 reply whose body is not JSON at all. */
+        /** Returns a 200 reply whose body is not JSON at all. */
         public static Reply malformed() {
             return new Reply(200, "{\"id\": \"chatcmpl-test\", \"choices\": [", Map.of(), 0, false);
         }
@@ -83,7 +83,7 @@ public final class ChatCompletionsStub implements AutoCloseable {
             return new Reply(status, body, headers, millis, hang);
         }
 
-        /** A request that is never answered while the stub runs. */
+        /** Returns a reply that never comes while the stub runs. */
         public static Reply hanging() {
             return new Reply(0, "", Map.of(), 0, true);
         }
@@ -92,7 +92,7 @@ public final class ChatCompletionsStub implements AutoCloseable {
     /** A recorded request. */
     public record Request(Map<String, List<String>> headers, JsonNode body) {
 
-        /** The first value of {@code name}, case-insensitive, or null. */
+        /** Returns the first value of header {@code name}, case-insensitive, or null. */
         public String header(String name) {
             for (Map.Entry<String, List<String>> entry : headers.entrySet()) {
                 if (entry.getKey().equalsIgnoreCase(name) && !entry.getValue().isEmpty()) {
@@ -102,7 +102,7 @@ public final class ChatCompletionsStub implements AutoCloseable {
             return null;
         }
 
-        /** The content of the message with {@code role}. */
+        /** Returns the content of the message with {@code role}. */
         public String message(String role) {
             for (JsonNode message : body.get("messages")) {
                 if (role.equals(message.get("role").asText())) {
@@ -131,12 +131,12 @@ public final class ChatCompletionsStub implements AutoCloseable {
         server.start();
     }
 
-    /** The base URL to configure as {@code interpreter.llm.endpoint}. */
+    /** Returns the base URL to configure as {@code interpreter.llm.endpoint}. */
     public String endpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
     }
 
-    /** The requests received so far, in order. */
+    /** Returns the requests received so far, in order. */
     public List<Request> requests() {
         synchronized (requests) {
             return List.copyOf(requests);
@@ -170,7 +170,7 @@ public final class ChatCompletionsStub implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
-            // The client gave up on the request (a timeout); nothing to answer.
+            // The client gave up on the request (a timeout), so there is nobody to reply to.
         }
     }
 

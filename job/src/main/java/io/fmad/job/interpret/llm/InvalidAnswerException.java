@@ -2,7 +2,7 @@ package io.fmad.job.interpret.llm;
 
 /**
  * An LLM answer that failed validation and was discarded. {@link #reason()} is a short fixed code,
- * fit for a metric name; the message says what was wrong without quoting the answer's text.
+ * fit for a metric name; the message states what was wrong without quoting the answer's text.
  */
 public final class InvalidAnswerException extends Exception {
 

@@ -182,7 +182,7 @@ public final class LlmInterpreter implements Interpreter {
     public CompletableFuture<Explanation> explain(AnomalyAlert alert) {
         long deadline = clock.getAsLong() + budgetNanos;
         if (alert.getStatus() == AlertStatus.RESOLVED) {
-            // Nothing to explain: the built-in text says when and how the incident ended.
+            // Nothing to explain: the built-in text states when and how the incident ended.
             if (incidents != null && alert.getIncidentId() != null) {
                 incidents.invalidate(alert.getIncidentId());
             }
@@ -224,7 +224,7 @@ public final class LlmInterpreter implements Interpreter {
         ask(alert, baseExplanation, deadline)
                 .whenComplete((result, error) -> {
                     if (error != null) {
-                        // Not cached: the incident's next record asks again.
+                        // Not cached, so the incident's next record sends a new request.
                         incidents.asMap().remove(key, answer);
                         answer.completeExceptionally(error);
                     } else {

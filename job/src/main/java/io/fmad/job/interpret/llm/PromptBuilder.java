@@ -23,19 +23,19 @@ import java.util.Map;
  * <p>Everything that comes from the monitored systems (keys, value names, log templates quoted by
  * the log detector) and from the runbook folder is untrusted. It goes into the user message as one
  * JSON document between two marker lines that carry a random 128-bit fence, new for each request.
- * The system message says that the fenced text is data to describe, never instructions, and names
+ * The system message states that the fenced text is data to describe, never instructions, and names
  * the fence, so text inside the data cannot close it: it would have to guess the fence. JSON
  * escaping keeps the document on its own lines. Long strings are cut to bound the prompt.
  */
 public final class PromptBuilder {
 
-    /** Longest key, value name or other short string passed on, in characters. */
+    /** Maximum length of a key, value name or other short string passed on, in characters. */
     static final int MAX_SHORT_TEXT = 256;
 
-    /** Longest built-in explanation passed on, in characters. */
+    /** Maximum length of the built-in explanation passed on, in characters. */
     static final int MAX_EXPLANATION = 2000;
 
-    /** Longest runbook excerpt passed on, per entry, in characters. */
+    /** Maximum length of a runbook excerpt passed on, per entry, in characters. */
     static final int MAX_RUNBOOK_TEXT = 1500;
 
     /** Values described per alert, largest contribution first; the rest are left out. */

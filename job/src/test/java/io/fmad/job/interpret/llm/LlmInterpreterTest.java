@@ -84,7 +84,7 @@ class LlmInterpreterTest {
     }
 
     @Test
-    void explain_fallsBackWhenReplyIsSlowerThanTimeout() throws Exception {
+    void explain_slowReplyFallsBack() throws Exception {
         start(Map.of(
                         "interpreter.timeout", "2 s",
                         "interpreter.llm.request-timeout", "500 ms",
