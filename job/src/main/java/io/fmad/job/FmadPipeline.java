@@ -203,22 +203,32 @@ public final class FmadPipeline {
 
     /** Adds the whole job to {@code env}, including checkpointing; see the class comment. */
     public static void build(StreamExecutionEnvironment env, FmadConfig config) {
+        build(env, config, FmadPipeline::detect);
+    }
+
+    /**
+     * The stages that turn valid metric events into alert candidates. The job's own is {@link
+     * #detect}; benchmarks put a baseline detector in its place and keep every other stage.
+     */
+    @FunctionalInterface
+    public interface DetectionStage {
+        DataStream<AnomalyAlert> apply(DataStream<MetricEvent> metrics, FmadConfig config);
+    }
+
+    /**
+     * Adds the whole job to {@code env} as {@link #build(StreamExecutionEnvironment, FmadConfig)}
+     * does, with {@code detection} in place of the window, encoder and detector stages.
+     */
+    public static void build(StreamExecutionEnvironment env, FmadConfig config, DetectionStage detection) {
         configureExecution(env, config);
 
-        DataStream<IngestedMetric> ingested =
-                env.fromSource(
-                                source(config),
-                                watermarks(config, (IngestedMetric record, long kafkaTimestamp) -> record.isValid()
-                                        ? record.event.getTimestamp().toEpochMilli()
-                                        : Long.MIN_VALUE),
-                                "metrics-source")
-                        .uid("metrics-source");
+        DataStream<IngestedMetric> ingested = metricSource(env, config);
 
         SingleOutputStreamOperator<MetricEvent> metrics =
                 ingested.process(new DeadLetterRouter()).name("route-dead-letters").uid("route-dead-letters");
 
         DataStream<DeadLetter> deadLetters = metrics.getSideOutput(DeadLetterRouter.DEAD_LETTERS);
-        DataStream<AnomalyAlert> alerts = detect(metrics, config);
+        DataStream<AnomalyAlert> alerts = detection.apply(metrics, config);
         if (config.logs.enabled()) {
             LogPipeline.Outputs logs = LogPipeline.build(env, config);
             deadLetters = deadLetters.union(logs.deadLetters());
@@ -250,6 +260,20 @@ public final class FmadPipeline {
                                 config.kafkaProperties))
                 .name("alerts-sink")
                 .uid("alerts-sink");
+    }
+
+    /**
+     * Adds the metrics topic's source, with the job's watermarks, to {@code env}. Its records are
+     * valid events or dead letters; {@link DeadLetterRouter} splits them.
+     */
+    public static DataStream<IngestedMetric> metricSource(StreamExecutionEnvironment env, FmadConfig config) {
+        return env.fromSource(
+                        source(config),
+                        watermarks(config, (IngestedMetric record, long kafkaTimestamp) -> record.isValid()
+                                ? record.event.getTimestamp().toEpochMilli()
+                                : Long.MIN_VALUE),
+                        "metrics-source")
+                .uid("metrics-source");
     }
 
     /**
@@ -301,7 +325,7 @@ public final class FmadPipeline {
      * disabled: every record and state type has a Flink or Avro serializer, and a silent fallback
      * to Kryo would make state migration impossible.
      */
-    static void configureExecution(StreamExecutionEnvironment env, FmadConfig config) {
+    public static void configureExecution(StreamExecutionEnvironment env, FmadConfig config) {
         Configuration pipeline = new Configuration();
         pipeline.set(PipelineOptions.GENERIC_TYPES, false);
         env.configure(pipeline);

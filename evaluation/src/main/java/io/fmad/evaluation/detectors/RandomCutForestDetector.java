@@ -25,18 +25,25 @@ public final class RandomCutForestDetector extends PerSeriesDetector {
         return "randomCutForest";
     }
 
+    /**
+     * Returns a new forest with the settings in the class comment. The benchmark harness runs the
+     * same forest per key inside a Flink job.
+     */
+    public static ThresholdedRandomCutForest newForest() {
+        return ThresholdedRandomCutForest.builder()
+                .dimensions(SHINGLE_SIZE)
+                .shingleSize(SHINGLE_SIZE)
+                .internalShinglingEnabled(true)
+                .numberOfTrees(TREES)
+                .sampleSize(SAMPLE_SIZE)
+                .transformMethod(TransformMethod.NORMALIZE)
+                .randomSeed(SEED)
+                .build();
+    }
+
     @Override
     double[] score(SeriesData series) {
-        ThresholdedRandomCutForest forest =
-                ThresholdedRandomCutForest.builder()
-                        .dimensions(SHINGLE_SIZE)
-                        .shingleSize(SHINGLE_SIZE)
-                        .internalShinglingEnabled(true)
-                        .numberOfTrees(TREES)
-                        .sampleSize(SAMPLE_SIZE)
-                        .transformMethod(TransformMethod.NORMALIZE)
-                        .randomSeed(SEED)
-                        .build();
+        ThresholdedRandomCutForest forest = newForest();
         double[] scores = new double[series.rows()];
         for (int i = 0; i < scores.length; i++) {
             AnomalyDescriptor descriptor =
