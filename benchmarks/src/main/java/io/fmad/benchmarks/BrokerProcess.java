@@ -53,11 +53,31 @@ final class BrokerProcess implements AutoCloseable {
         String line;
         while ((line = output.readLine()) != null) {
             if (line.startsWith(READY)) {
+                drain(output);
                 return new BrokerProcess(process, line.substring(READY.length()).trim());
             }
         }
         process.destroyForcibly();
         throw new IOException("The broker process exited before it was ready (exit code " + waitQuietly(process) + ")");
+    }
+
+    /**
+     * Copies the rest of the child's output to this JVM's standard error. Left unread, a full pipe
+     * would block the broker's logging and stall it.
+     */
+    private static void drain(BufferedReader output) {
+        Thread thread = new Thread(() -> {
+            try {
+                String line;
+                while ((line = output.readLine()) != null) {
+                    System.err.println(line);
+                }
+            } catch (IOException e) {
+                // The child exited.
+            }
+        }, "broker-output");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     String bootstrapServers() {
