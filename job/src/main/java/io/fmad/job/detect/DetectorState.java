@@ -9,7 +9,7 @@ public class DetectorState {
     /**
      * Version of this layout, written with the state. Version 3 added the window history. Version 4
      * replaced the seasonal memory and the window history with one sampled embedding memory and
-     * halved the blocks of the maxima. State of versions 2 and 3 is upgraded with {@link #upgrade};
+     * cut the blocks of the maxima from 32 to 8. State of versions 2 and 3 is upgraded with {@link #upgrade};
      * state of an older version is discarded and the key starts over, warm-up included.
      */
     public static final int CURRENT_VERSION = 4;
@@ -129,8 +129,8 @@ public class DetectorState {
      * changing nothing, when the state is older than {@value #OLDEST_UPGRADABLE_VERSION}, newer than
      * this code or inconsistent, so the caller must start the key over.
      *
-     * <p>Versions 2 and 3 keep their counters, calibration statistics and maxima, whose pairs of
-     * blocks are merged. Their seasonal memory, one embedding per window, becomes the embedding
+     * <p>Versions 2 and 3 keep their counters, calibration statistics and maxima, whose groups of four
+     * blocks are merged into one. Their seasonal memory, one embedding per window, becomes the embedding
      * memory's sampled windows, without times, so the seasonal signal goes on without a gap while the
      * similar-window search starts empty. A version 3 key without a seasonal memory (the signal was
      * off) brings its newest window history entries instead, with their times. Version 2 lacks the
@@ -142,11 +142,11 @@ public class DetectorState {
         }
         if (version < 4) {
             if (records == null || extremes == null
-                    || !records.canMergeBlockPairs() || !extremes.canMergeBlockPairs()) {
+                    || !records.canMergeBlocks() || !extremes.canMergeBlocks()) {
                 return false;
             }
-            records.mergeBlockPairs();
-            extremes.mergeBlockPairs();
+            records.mergeBlocks();
+            extremes.mergeBlocks();
             EmbeddingMemory.convertVersion3(this, seasonPeriod);
             seasonValues = null;
             seasonScales = null;

@@ -9,17 +9,18 @@ import java.util.Arrays;
  * <p>A window enters the memory when its number (the key's {@link DetectorState#windowsSeen}
  * before it was scored) is a multiple of {@value #STRIDE}, and when it raised an alert. The ring
  * contains enough sampled windows to reach {@value SeasonalMemory#DAYS} seasonal periods back, plus
- * {@value #ALERT_SLACK} entries for alerted windows: 42 entries for a period of 288 windows.
- * Sampling every 16th window instead of every window, with the seasonal lag tolerance widened by
- * half a stride, moved the NAB scores of the default configuration by at most 0.3 points
- * (71.3 / 65.0 / 75.4 against 71.3 / 65.3 / 75.4, {@code scripts/evaluate.sh --detectors fmad});
- * every 24th window lost 1.9 points.
+ * {@value #ALERT_SLACK} entries for alerted windows: 54 entries for a period of 288 windows.
+ * Sampling every 12th window instead of every window, with the seasonal lag tolerance widened by
+ * half a stride, moved the NAB scores of the default configuration by at most 0.2 points
+ * (71.2 / 65.1 / 75.3 against 71.3 / 65.3 / 75.4, {@code scripts/evaluate.sh --detectors fmad}).
+ * Every 16th window scored as well on NAB, but raised a false alarm on a clean daily sine wave in
+ * {@code FmadScoreSqlITCase}, and every 24th window lost 1.9 points.
  *
  * <p>Each entry stores every channel's embedding as 8-bit values with one float scale per channel,
  * the window's number (its low 32 bits), the event time of its last point as an int offset in
  * milliseconds from {@link DetectorState#memoryTimeBase}, its length in milliseconds and whether it
  * alerted. An entry takes {@code channels * (embeddingDim + 4) + 13} bytes: 33 bytes for one channel
- * of a 16-dimensional embedding, so 1,386 bytes for 42 entries.
+ * of a 16-dimensional embedding, so 1,782 bytes for 54 entries.
  *
  * <p>NOTE: entries do not record the model version. A new model version with the same embedding size
  * is compared with windows that the previous version embedded until the ring turns over.
@@ -32,7 +33,7 @@ import java.util.Arrays;
 final class EmbeddingMemory {
 
     /** Windows between two sampled entries. */
-    static final int STRIDE = 16;
+    static final int STRIDE = 12;
 
     /** Entries beyond the sampled windows, for windows that alerted between two samples. */
     static final int ALERT_SLACK = 4;

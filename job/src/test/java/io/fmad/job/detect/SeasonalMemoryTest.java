@@ -41,11 +41,11 @@ class SeasonalMemoryTest {
         for (int i = 0; i < 2 * PERIOD + 8; i++) {
             store(state, i);
         }
-        // The next window is number 136; one period back is window 72, so the sampled windows 64 and
-        // 80 are in reach, and two periods back is window 8, so windows 0 and 16 are.
-        float[] likeWindow80 = {80f, 80f, 80f, 80f};
+        // The next window is number 136; one period back is window 72, a sampled window, and two
+        // periods back is window 8, so the sampled windows 0 and 12 are in reach.
+        float[] likeWindow72 = {72f, 72f, 72f, 72f};
 
-        double distance = SeasonalMemory.nearestSeasonalDistance(state, likeWindow80, 0, PERIOD);
+        double distance = SeasonalMemory.nearestSeasonalDistance(state, likeWindow72, 0, PERIOD);
 
         assertThat(distance).as("8-bit storage keeps the value within 1%").isCloseTo(0.0, within(1.5));
     }
@@ -56,12 +56,12 @@ class SeasonalMemoryTest {
         for (int i = 0; i < 2 * PERIOD + 8; i++) {
             store(state, i);
         }
-        // Window 112 is 24 windows back from window 136, outside one period +- 11.
+        // Window 112 is 24 windows back from window 136, outside one period +- 9.
         float[] likeWindow112 = {112f, 112f, 112f, 112f};
 
         double distance = SeasonalMemory.nearestSeasonalDistance(state, likeWindow112, 0, PERIOD);
 
-        assertThat(distance).as("nearest allowed is window 80, 32 per dimension away").isCloseTo(64.0, within(1.5));
+        assertThat(distance).as("nearest allowed is window 72, 40 per dimension away").isCloseTo(80.0, within(1.5));
     }
 
     @Test

@@ -30,27 +30,27 @@ class SlidingMaximaTest {
 
     @Test
     void max_forgetsValuesOlderThanSpanPlusOneBlock() {
-        // span 64: blocks of 4 updates, 16 completed blocks plus the one being filled.
+        // span 64: blocks of 8 updates, 8 completed blocks plus the one being filled.
         SlidingMaxima maxima = SlidingMaxima.create(1, 64);
         maxima.add(new double[] {100.0});
-        for (int i = 0; i < 66; i++) {
+        for (int i = 0; i < 70; i++) {
             maxima.add(new double[] {i % 7});
         }
 
-        assertThat(maxima.max(0)).as("67 updates: the first block is still held").isEqualTo(100.0);
+        assertThat(maxima.max(0)).as("71 updates: the first block is still held").isEqualTo(100.0);
 
         maxima.add(new double[] {0.0});
 
-        assertThat(maxima.max(0)).as("68 updates: its block was overwritten").isEqualTo(6.0);
+        assertThat(maxima.max(0)).as("72 updates: its block was overwritten").isEqualTo(6.0);
     }
 
     @Test
-    void mergeBlockPairs_keepsMaximaOfThirtyTwoBlocks() {
+    void mergeBlocks_keepsMaximaOfThirtyTwoBlocks() {
         // Maxima as version 3 wrote them: 32 blocks of 2 updates, for a span of 64.
         SlidingMaxima old = new SlidingMaxima();
         old.trackers = 1;
         old.blockLength = 2;
-        old.blocks = new double[2 * SlidingMaxima.BLOCKS];
+        old.blocks = new double[32];
         old.current = new double[] {Double.NEGATIVE_INFINITY};
         for (int i = 0; i < 70; i++) {
             double value = i == 10 ? 100.0 : i % 7;
@@ -65,12 +65,13 @@ class SlidingMaximaTest {
         }
         double before = old.max(0);
 
-        assertThat(old.mergeBlockPairs()).isTrue();
+        assertThat(old.mergeBlocks()).isTrue();
 
         assertThat(old.blocks).hasSize(SlidingMaxima.BLOCKS);
-        assertThat(old.blockLength).isEqualTo(4);
+        assertThat(old.blockLength).isEqualTo(2 * 32 / SlidingMaxima.BLOCKS);
         assertThat(old.filled).isEqualTo(SlidingMaxima.BLOCKS);
-        assertThat(old.max(0)).as("the maximum over the span is unchanged").isEqualTo(before).isEqualTo(100.0);
+        assertThat(before).isEqualTo(100.0);
+        assertThat(old.max(0)).as("the maximum over the span is unchanged").isEqualTo(before);
         for (int i = 0; i < 64; i++) {
             old.add(new double[] {0.0});
         }
@@ -78,12 +79,12 @@ class SlidingMaximaTest {
     }
 
     @Test
-    void mergeBlockPairs_rejectsOtherLayouts() {
+    void mergeBlocks_rejectsOtherLayouts() {
         SlidingMaxima maxima = SlidingMaxima.create(2, 64);
         maxima.blocks = new double[3];
 
-        assertThat(maxima.canMergeBlockPairs()).isFalse();
-        assertThat(maxima.mergeBlockPairs()).isFalse();
+        assertThat(maxima.canMergeBlocks()).isFalse();
+        assertThat(maxima.mergeBlocks()).isFalse();
     }
 
     @Test

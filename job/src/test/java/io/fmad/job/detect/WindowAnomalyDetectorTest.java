@@ -342,7 +342,7 @@ class WindowAnomalyDetectorTest {
         assertThat(state.version).isEqualTo(DetectorState.CURRENT_VERSION);
         assertThat(state.windowsSeen).isEqualTo(GOLDEN_WINDOWS + 1);
         assertThat(state.seasonValues).as("the old ring is dropped").isNull();
-        assertThat(state.memoryFilled).as("windows 80, 96, 112, 128 and 144 of the old ring").isEqualTo(5);
+        assertThat(state.memoryFilled).as("windows 72, 84, 96, 108, 120, 132 and 144 of the old ring").isEqualTo(7);
         assertThat(state.seasonCount).as("the seasonal calibration goes on").isGreaterThan(AnomalyScorer.MIN_CALIBRATION_SAMPLES);
         assertThat(state.records.blocks).hasSize(DetectorState.RECORD_TRACKERS * SlidingMaxima.BLOCKS);
 
@@ -393,7 +393,7 @@ class WindowAnomalyDetectorTest {
         assertThat(alerts).hasSize(2);
         List<SimilarWindow> first = alerts.get(0).getSimilarWindows();
         assertThat(first).hasSize(WindowHistory.TOP_K);
-        assertThat(first).as("the 10 windows sampled so far are normal").noneMatch(SimilarWindow::getAlerted);
+        assertThat(first).as("the 13 windows sampled so far are normal").noneMatch(SimilarWindow::getAlerted);
         assertThat(first.get(0).getSimilarity()).isGreaterThanOrEqualTo(first.get(1).getSimilarity());
         assertThat(first.get(1).getSimilarity()).isGreaterThanOrEqualTo(first.get(2).getSimilarity());
         for (SimilarWindow similar : first) {

@@ -192,18 +192,18 @@ class WindowHistoryTest {
     @Test
     void storeAlerted_marksSampledWindowOrAddsEntry() {
         DetectorState state = state(1);
-        store(state, 16, new float[] {1, 0, 0, 0});
+        store(state, 24, new float[] {1, 0, 0, 0});
 
-        EmbeddingMemory.storeAlerted(state, new float[] {1, 0, 0, 0}, 16, 16_000, 16_999);
+        EmbeddingMemory.storeAlerted(state, new float[] {1, 0, 0, 0}, 24, 24_000, 24_999);
 
-        assertThat(state.memoryFilled).as("window 16 was sampled, so its entry is marked").isEqualTo(1);
+        assertThat(state.memoryFilled).as("window 24 was sampled, so its entry is marked").isEqualTo(1);
         assertThat(state.memoryAlerted[0]).isTrue();
 
-        EmbeddingMemory.storeAlerted(state, new float[] {0, 1, 0, 0}, 20, 20_000, 20_999);
+        EmbeddingMemory.storeAlerted(state, new float[] {0, 1, 0, 0}, 30, 30_000, 30_999);
 
-        assertThat(state.memoryFilled).as("window 20 was not sampled, so it is added").isEqualTo(2);
-        List<WindowHistory.Match> matches = search(state, 30, new float[] {0, 1, 0, 0});
-        assertThat(matches.get(0).windowStart()).isEqualTo(20_000L);
+        assertThat(state.memoryFilled).as("window 30 was not sampled, so it is added").isEqualTo(2);
+        List<WindowHistory.Match> matches = search(state, 40, new float[] {0, 1, 0, 0});
+        assertThat(matches.get(0).windowStart()).isEqualTo(30_000L);
         assertThat(matches.get(0).alerted()).isTrue();
     }
 
@@ -285,13 +285,13 @@ class WindowHistoryTest {
         }
         assertThat(state.memoryFilled).as("the sampled windows of the old ring").isEqualTo(sampled);
         assertThat(state.records.blocks).hasSize(DetectorState.RECORD_TRACKERS * SlidingMaxima.BLOCKS);
-        // Window 1000 compares with the sampled windows 704 and 720 around one period back, and 416
-        // and 432 around two periods back. Window 704 holds 4 in its first dimension.
-        float[] likeWindow704 = {4f, 0, 0, 0};
+        // Window 1000 compares with the sampled windows 708 and 720 around one period back, and 420
+        // and 432 around two periods back. Window 708 contains 8 in its first dimension.
+        float[] likeWindow708 = {8f, 0, 0, 0};
         EmbeddingMemory.ensure(state, period);
         assertThat(state.seasonCount).as("ensure keeps the converted memory").isEqualTo(700);
-        assertThat(SeasonalMemory.nearestSeasonalDistance(state, likeWindow704, 0, period)).isCloseTo(0.0, within(1e-6));
-        assertThat(WindowHistory.mostSimilar(state, likeWindow704, 0, 1, 3))
+        assertThat(SeasonalMemory.nearestSeasonalDistance(state, likeWindow708, 0, period)).isCloseTo(0.0, within(1e-6));
+        assertThat(WindowHistory.mostSimilar(state, likeWindow708, 0, 1, 3))
                 .as("converted seasonal entries have no times").isEmpty();
     }
 }
