@@ -245,7 +245,7 @@ public class FmadScoreFunction extends ProcessTableFunction<Row> {
         }
         pending.remove(timestamp);
 
-        if (state.window == null) {
+        if (state.window == null || !state.window.upgrade()) {
             state.window = WindowState.create(new String[] {state.valueColumn}, options.windowSize());
         }
         append(state.window, value, timestamp);
@@ -331,7 +331,7 @@ public class FmadScoreFunction extends ProcessTableFunction<Row> {
         window.values[slot] = value;
         window.lastValues[0] = value;
         SlidingWindowFunction.updateBaseline(window, 0, value, options.baselineSpan());
-        window.timestamps[slot] = timestamp;
+        window.setTime(slot, timestamp);
         window.lastTimestamp = timestamp;
         window.count++;
     }
@@ -352,7 +352,10 @@ public class FmadScoreFunction extends ProcessTableFunction<Row> {
 
     private void score(ScoreState state, EmbeddedWindow embedded, double value) {
         DetectorState detector = state.detector;
-        if (detector == null || detector.channels != 1 || detector.embeddingDim != embedded.embeddingDim) {
+        if (detector == null
+                || !detector.upgrade(detectorSettings.seasonalPeriod())
+                || detector.channels != 1
+                || detector.embeddingDim != embedded.embeddingDim) {
             detector =
                     DetectorState.create(
                             1, embedded.embeddingDim, detectorSettings.recordSpan(), detectorSettings.rangeSpan());

@@ -16,7 +16,8 @@ import java.util.Arrays;
  *   <li><b>Foundation-model signals.</b> The model's log reconstruction error of the window, the log
  *       squared error of its forecast of the newest value made one window earlier (for models with
  *       a forecast output), and the log distance from the window's embedding to the embeddings of
- *       the windows one and two seasonal periods earlier ({@link SeasonalMemory}). Each is scored
+ *       the windows one and two seasonal periods earlier ({@link SeasonalMemory}), sampled every
+ *       {@value EmbeddingMemory#STRIDE}-th window. Each is scored
  *       twice. Once as a z-score
  *       against the key's exponentially weighted mean and variance of that signal, where a z of
  *       {@code detector.calibrated-z} of the model, {@value #DEFAULT_CALIBRATED_Z} by default, reaches the anomaly level: the raw scores have heavier tails than a
@@ -129,6 +130,7 @@ public final class AnomalyScorer {
         boolean learning = state.windowsSeen >= series.windowSize;
         boolean calibrated = state.windowsSeen >= (long) series.windowSize + MIN_CALIBRATION_SAMPLES;
 
+        EmbeddingMemory.ensure(state, settings.seasonalPeriod());
         double[] rawReconstruction = rawReconstructionErrors(window, channels);
         double[] rawSeason = seasonalRawScores(state, window);
         double[] rawForecast = rawForecastErrors(state, series);
@@ -186,8 +188,8 @@ public final class AnomalyScorer {
             extremes[2 * c + 1] = -series.min[c];
         }
         state.extremes.add(extremes);
-        if (settings.seasonPeriod() > 0 && settings.uses(DetectorSignal.SEASONAL)) {
-            SeasonalMemory.store(state, window.embeddings, settings.seasonPeriod());
+        if (EmbeddingMemory.isSampled(state.windowsSeen)) {
+            EmbeddingMemory.store(state, window.embeddings, state.windowsSeen, series.start, series.end, false);
         }
         state.windowsSeen++;
 
@@ -314,11 +316,10 @@ public final class AnomalyScorer {
      * or null when the seasonal signal is off or a channel has no stored window there yet.
      */
     private double[] seasonalRawScores(DetectorState state, EmbeddedWindow window) {
-        int period = settings.seasonPeriod();
-        if (period <= 0 || !settings.uses(DetectorSignal.SEASONAL)) {
+        int period = settings.seasonalPeriod();
+        if (period <= 0) {
             return null;
         }
-        SeasonalMemory.ensure(state, period);
         double[] raw = new double[state.channels];
         for (int c = 0; c < state.channels; c++) {
             double distance = SeasonalMemory.nearestSeasonalDistance(state, window.embeddings, c, period);

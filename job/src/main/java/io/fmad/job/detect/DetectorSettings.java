@@ -85,4 +85,9 @@ public record DetectorSettings(
     public boolean uses(DetectorSignal signal) {
         return signals.contains(signal);
     }
+
+    /** Returns {@link #seasonPeriod}, or 0 when the seasonal signal is off. */
+    public int seasonalPeriod() {
+        return uses(DetectorSignal.SEASONAL) ? seasonPeriod : 0;
+    }
 }

@@ -7,11 +7,12 @@ package io.fmad.job.detect;
 public class DetectorState {
 
     /**
-     * Version of this layout, written with the state. Version 3 added the window history. State of
-     * version 2 is upgraded with {@link #upgrade}; state of an older version is discarded and the key
-     * starts over, warm-up included.
+     * Version of this layout, written with the state. Version 3 added the window history. Version 4
+     * replaced the seasonal memory and the window history with one sampled embedding memory and
+     * cut the blocks of the maxima from 32 to 8. State of versions 2 and 3 is upgraded with {@link #upgrade};
+     * state of an older version is discarded and the key starts over, warm-up included.
      */
-    public static final int CURRENT_VERSION = 3;
+    public static final int CURRENT_VERSION = 4;
 
     /** Oldest version that {@link #upgrade} restores instead of discarding. */
     static final int OLDEST_UPGRADABLE_VERSION = 2;
@@ -54,15 +55,28 @@ public class DetectorState {
     public long previousForecastSequence;
 
     /**
-     * Seasonal memory (see {@code SeasonalMemory}): a ring of 8-bit embeddings, channel {@code c},
-     * entry {@code i}, dimension {@code d} at {@code (c * capacity + i) * embeddingDim + d}, with one
-     * scale per channel and entry. The next entry is written at {@link #seasonNext}, and {@link
-     * #seasonFilled} entries hold windows.
+     * Embedding memory (see {@code EmbeddingMemory}): a ring of 8-bit embeddings, entry {@code i},
+     * channel {@code c}, dimension {@code d} at {@code (i * channels + c) * embeddingDim + d}, with one
+     * scale per entry and channel at {@code i * channels + c}. Null until the first window of version
+     * 4 is scored, unless converted from version 3.
      */
-    public byte[] seasonValues;
-    public float[] seasonScales;
-    public int seasonNext;
-    public int seasonFilled;
+    public byte[] memoryValues;
+    public float[] memoryScales;
+    /** Per entry: low 32 bits of the window's number, {@link #windowsSeen} before it was scored. */
+    public int[] memoryWindows;
+    /** Per entry: event time of the window's last point, in milliseconds after {@link #memoryTimeBase}. */
+    public int[] memoryEnds;
+    /** Per entry: milliseconds from the window's first point to its last; -1 when its times are unknown. */
+    public int[] memoryLengths;
+    /** Per entry: whether the window raised an alert. */
+    public boolean[] memoryAlerted;
+    /** Epoch milliseconds that {@link #memoryEnds} count from. */
+    public long memoryTimeBase;
+    /** The entry written next. */
+    public int memoryNext;
+    /** Entries in use, at most the capacity. */
+    public int memoryFilled;
+
     /** Per channel: exponentially weighted mean and variance of the log seasonal distance. */
     public double[] seasonMean;
     public double[] seasonVariance;
@@ -81,21 +95,27 @@ public class DetectorState {
     public SlidingMaxima extremes;
 
     /**
-     * Window history (see {@code WindowHistory}): a ring of 8-bit embeddings, entry {@code i},
-     * channel {@code c}, dimension {@code d} at {@code (i * channels + c) * embeddingDim + d}, with one
-     * scale per entry and channel at {@code i * channels + c}. Null until the first window of version
-     * 3 is stored, so state restored from version 2 starts with an empty history.
+     * Version 3's seasonal memory: one 8-bit embedding per window, channel {@code c}, entry {@code i},
+     * dimension {@code d} at {@code (c * capacity + i) * embeddingDim + d}, one scale per channel and
+     * entry, and the ring's next entry and fill. Read only by {@link #upgrade}, which converts it and
+     * sets it to null, so state of version 4 serializes each as one null marker.
+     */
+    public byte[] seasonValues;
+    public float[] seasonScales;
+    public int seasonNext;
+    public int seasonFilled;
+
+    /**
+     * Version 3's window history: every 12th window and every window that alerted, entry {@code i},
+     * channel {@code c}, dimension {@code d} at {@code (i * channels + c) * embeddingDim + d}, with
+     * start and end times in epoch milliseconds. Read only by {@link #upgrade}, which sets it to null.
      */
     public byte[] historyValues;
     public float[] historyScales;
-    /** Per entry: event times of the window's first and last point, in epoch milliseconds. */
     public long[] historyStarts;
     public long[] historyEnds;
-    /** Per entry: whether the window raised an alert. */
     public boolean[] historyAlerted;
-    /** The entry written next. */
     public int historyNext;
-    /** Entries in use, at most the capacity. */
     public int historyFilled;
 
     /** Record trackers per channel: reconstruction error, seasonal distance, forecast error. */
@@ -104,18 +124,34 @@ public class DetectorState {
     public DetectorState() {}
 
     /**
-     * Brings state restored from an older version to {@link #CURRENT_VERSION} in place. Returns false,
-     * changing nothing, when the state is older than {@value #OLDEST_UPGRADABLE_VERSION} or newer than
-     * this code, so the caller must start the key over.
+     * Brings state restored from an older version to {@link #CURRENT_VERSION} in place, for a seasonal
+     * period of {@code seasonPeriod} windows (0 when the seasonal signal is off). Returns false,
+     * changing nothing, when the state is older than {@value #OLDEST_UPGRADABLE_VERSION}, newer than
+     * this code or inconsistent, so the caller must start the key over.
      *
-     * <p>Version 2 lacks only the window history: Flink's POJO serializer restores it with the history
-     * fields null, and the history starts empty.
+     * <p>Versions 2 and 3 keep their counters, calibration statistics and maxima, whose groups of four
+     * blocks are merged into one. Their seasonal memory, one embedding per window, becomes the embedding
+     * memory's sampled windows, without times, so the seasonal signal goes on without a gap while the
+     * similar-window search starts empty. A version 3 key without a seasonal memory (the signal was
+     * off) brings its newest window history entries instead, with their times. Version 2 lacks the
+     * window history: Flink's POJO serializer restores it with the history fields null.
      */
-    boolean upgrade() {
+    public boolean upgrade(int seasonPeriod) {
         if (version < OLDEST_UPGRADABLE_VERSION || version > CURRENT_VERSION) {
             return false;
         }
-        if (version < 3) {
+        if (version < 4) {
+            if (records == null || extremes == null
+                    || !records.canMergeBlocks() || !extremes.canMergeBlocks()) {
+                return false;
+            }
+            records.mergeBlocks();
+            extremes.mergeBlocks();
+            EmbeddingMemory.convertVersion3(this, seasonPeriod);
+            seasonValues = null;
+            seasonScales = null;
+            seasonNext = 0;
+            seasonFilled = 0;
             historyValues = null;
             historyScales = null;
             historyStarts = null;

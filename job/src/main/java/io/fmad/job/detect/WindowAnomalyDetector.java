@@ -47,8 +47,9 @@ import java.util.UUID;
  * starts over, warm-up included.
  *
  * <p>Each alert lists the {@value WindowHistory#TOP_K} past windows of its key whose embeddings are
- * most similar to the alerted window's, from a bounded history sampled every {@value
- * WindowHistory#STRIDE} windows ({@link WindowHistory}), and whether each of them alerted.
+ * most similar to the alerted window's, from the key's embedding memory, which samples every {@value
+ * EmbeddingMemory#STRIDE}-th window and keeps every alerted one ({@link WindowHistory}), and whether
+ * each of them alerted.
  *
  * <p>Alert ids are name-based UUIDs of key, window end, detector and model, so the same window
  * yields the same id when it is scored again after a failure.
@@ -110,7 +111,7 @@ public class WindowAnomalyDetector
         DetectorState current = state.value();
         int channels = window.window.channels();
         if (current == null
-                || !current.upgrade()
+                || !current.upgrade(settings.seasonalPeriod())
                 || current.channels != channels
                 || current.embeddingDim != window.embeddingDim) {
             current = DetectorState.create(channels, window.embeddingDim, settings.recordSpan(), settings.rangeSpan());
@@ -141,8 +142,9 @@ public class WindowAnomalyDetector
             update.setStatus(AlertStatus.UPDATE);
             out.collect(update);
         }
-        if (WindowHistory.shouldStore(current, alerted)) {
-            WindowHistory.store(current, window.embeddings, window.window.start, window.window.end, alerted);
+        if (alerted) {
+            EmbeddingMemory.storeAlerted(
+                    current, window.embeddings, current.windowsSeen - 1, window.window.start, window.window.end);
         }
         boolean warm = policy.isWarm(current);
         state.update(current);

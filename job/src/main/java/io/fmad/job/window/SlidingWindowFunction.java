@@ -186,7 +186,7 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
         pending.remove(timestamp);
 
         WindowState current = state.value();
-        if (current == null) {
+        if (current == null || !current.upgrade()) {
             current = WindowState.create(channelNames(event), windowSize);
         }
         append(current, event, timestamp);
@@ -235,7 +235,7 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
             valuesIgnored.inc(values.size() - matched);
         }
 
-        current.timestamps[slot] = timestamp;
+        current.setTime(slot, timestamp);
         current.lastTimestamp = timestamp;
         current.count++;
         pointsAppended.inc();
@@ -254,9 +254,10 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
                 (1 - alpha) * (current.baselineVariance[channel] + alpha * delta * delta);
     }
 
-    /** Builds the window of the last {@code current.timestamps.length} points of {@code key}. */
+    /** Builds the window of the last {@code current.slots()} points of {@code key}. */
     public static SeriesWindow toWindow(String key, WindowState current) {
-        int windowSize = current.timestamps.length;
+        int windowSize = current.slots();
+        long[] times = current.times();
         int channels = current.channels();
         long count = current.count;
         int oldestSlot = (int) (count % windowSize);
@@ -266,7 +267,7 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
         window.sequence = count;
         window.windowSize = windowSize;
         window.valueNames = current.valueNames;
-        window.start = current.timestamps[oldestSlot];
+        window.start = times[oldestSlot];
         window.end = current.lastTimestamp;
         window.normalized = new float[channels * windowSize];
         window.last = new double[channels];
@@ -294,7 +295,7 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
             for (int i = 0; i < windowSize; i++) {
                 int slot = (oldestSlot + i) % windowSize;
                 double x = current.values[c * windowSize + slot];
-                long time = current.timestamps[slot];
+                long time = times[slot];
                 sum += x;
                 if (x < min) {
                     window.minTime[c] = time;

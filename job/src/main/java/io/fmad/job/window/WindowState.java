@@ -7,15 +7,26 @@ package io.fmad.job.window;
  */
 public class WindowState {
 
-    /** Version of this layout, written with the state so a later layout can migrate it. */
-    public static final int CURRENT_VERSION = 1;
+    /**
+     * Version of this layout, written with the state. Version 2 stores the points' times as int steps
+     * instead of epoch milliseconds; {@link #upgrade} converts state of version 1.
+     */
+    public static final int CURRENT_VERSION = 2;
 
     public int version = CURRENT_VERSION;
     /** Channel names, sorted; fixed by the key's first event. */
     public String[] valueNames;
     /** Raw values, channel {@code c} at {@code c * windowSize + slot}. */
     public double[] values;
-    /** Event times by slot, in epoch milliseconds. */
+    /**
+     * By slot, milliseconds from the point before to the point in the slot; 0 for a key's first point.
+     * Null when {@link #timestamps} contains the times instead.
+     */
+    public int[] timeSteps;
+    /**
+     * Event times by slot, in epoch milliseconds, for a key with a gap between two points of its
+     * window longer than an int step (about 24.8 days), and for state of version 1; null otherwise.
+     */
     public long[] timestamps;
     /** Points appended so far; slot of point {@code n} (0-based) is {@code n % windowSize}. */
     public long count;
@@ -33,7 +44,7 @@ public class WindowState {
         int channels = valueNames.length;
         state.valueNames = valueNames;
         state.values = new double[channels * windowSize];
-        state.timestamps = new long[windowSize];
+        state.timeSteps = new int[windowSize];
         state.lastValues = new double[channels];
         state.baselineMean = new double[channels];
         state.baselineVariance = new double[channels];
@@ -42,5 +53,74 @@ public class WindowState {
 
     int channels() {
         return valueNames.length;
+    }
+
+    /** Capacity of the ring, in points: the window size the state was created with. */
+    int slots() {
+        return timeSteps != null ? timeSteps.length : timestamps.length;
+    }
+
+    /**
+     * Brings state of version 1 to {@link #CURRENT_VERSION} in place: its times become steps when every
+     * gap within the ring fits an int, and stay epoch milliseconds otherwise. Returns false, changing
+     * nothing, for a version this code does not know, so the caller must start the key over.
+     */
+    public boolean upgrade() {
+        if (version == CURRENT_VERSION) {
+            return true;
+        }
+        if (version != 1 || timestamps == null) {
+            return false;
+        }
+        int[] steps = new int[timestamps.length];
+        int filled = (int) Math.min(count, timestamps.length);
+        for (int back = 0; back < filled; back++) {
+            int slot = (int) ((count - 1 - back) % timestamps.length);
+            long step = back == filled - 1 ? 0 : timestamps[slot] - timestamps[(int) ((count - 2 - back) % timestamps.length)];
+            if (step < 0 || step > Integer.MAX_VALUE) {
+                version = CURRENT_VERSION;
+                return true;
+            }
+            steps[slot] = (int) step;
+        }
+        timeSteps = steps;
+        timestamps = null;
+        version = CURRENT_VERSION;
+        return true;
+    }
+
+    /** Records {@code timestamp} as the time of the point appended in {@code slot}; call it before {@link #count} counts it. */
+    public void setTime(int slot, long timestamp) {
+        if (timestamps == null) {
+            long step = count == 0 ? 0 : timestamp - lastTimestamp;
+            if (step <= Integer.MAX_VALUE) {
+                timeSteps[slot] = (int) step;
+                return;
+            }
+            // A gap too long for an int step: keep this key's times as epoch milliseconds from now on.
+            timestamps = times();
+            timeSteps = null;
+        }
+        timestamps[slot] = timestamp;
+    }
+
+    /**
+     * Returns the event time of each slot's point, in epoch milliseconds; slots not written yet hold
+     * meaningless times. Reads {@link #count} and {@link #lastTimestamp} of the points appended so far.
+     */
+    long[] times() {
+        if (timestamps != null) {
+            return timestamps;
+        }
+        int size = timeSteps.length;
+        long[] times = new long[size];
+        long time = lastTimestamp;
+        int filled = (int) Math.min(count, size);
+        for (int back = 0; back < filled; back++) {
+            int slot = (int) ((count - 1 - back) % size);
+            times[slot] = time;
+            time -= timeSteps[slot];
+        }
+        return times;
     }
 }

@@ -7,25 +7,28 @@ import org.junit.jupiter.api.Test;
 
 class SeasonalMemoryTest {
 
-    private static final int PERIOD = 10;
+    /** Long enough that one period back and two periods back lie apart beyond the tolerance. */
+    private static final int PERIOD = 64;
     private static final int DIM = 4;
 
     private static DetectorState state() {
         DetectorState state = DetectorState.create(1, DIM, 64, 64);
-        SeasonalMemory.ensure(state, PERIOD);
+        EmbeddingMemory.ensure(state, PERIOD);
         return state;
     }
 
-    /** Stores one window whose embedding is {@code value} in every dimension. */
+    /** Scores no window but stores it as the scorer does: its embedding is {@code value} in every dimension. */
     private static void store(DetectorState state, float value) {
-        SeasonalMemory.store(state, new float[] {value, value, value, value}, PERIOD);
+        if (EmbeddingMemory.isSampled(state.windowsSeen)) {
+            EmbeddingMemory.store(state, new float[] {value, value, value, value}, state.windowsSeen, 0, 0, false);
+        }
         state.windowsSeen++;
     }
 
     @Test
     void distance_nanBeforeOnePeriod() {
         DetectorState state = state();
-        for (int i = 0; i < PERIOD - SeasonalMemory.JITTER - 1; i++) {
+        for (int i = 0; i < PERIOD - SeasonalMemory.TOLERANCE - EmbeddingMemory.STRIDE; i++) {
             store(state, i);
         }
 
@@ -33,41 +36,57 @@ class SeasonalMemoryTest {
     }
 
     @Test
-    void distance_findsWindowOnePeriodBack() {
+    void distance_findsSampledWindowNearOnePeriodBack() {
         DetectorState state = state();
-        for (int i = 0; i < 2 * PERIOD; i++) {
+        for (int i = 0; i < 2 * PERIOD + 8; i++) {
             store(state, i);
         }
-        // The next window is number 20; one period back is window 10, two periods back window 0.
-        float[] likeWindowTen = {10f, 10f, 10f, 10f};
+        // The next window is number 136; one period back is window 72, a sampled window, and two
+        // periods back is window 8, so the sampled windows 0 and 12 are in reach.
+        float[] likeWindow72 = {72f, 72f, 72f, 72f};
 
-        double distance = SeasonalMemory.nearestSeasonalDistance(state, likeWindowTen, 0, PERIOD);
+        double distance = SeasonalMemory.nearestSeasonalDistance(state, likeWindow72, 0, PERIOD);
 
-        assertThat(distance).as("8-bit storage keeps the value within 1%").isCloseTo(0.0, within(0.2));
+        assertThat(distance).as("8-bit storage keeps the value within 1%").isCloseTo(0.0, within(1.5));
     }
 
     @Test
-    void distance_ignoresWindowsOutsideJitter() {
+    void distance_ignoresWindowsOutsideTolerance() {
         DetectorState state = state();
-        for (int i = 0; i < 2 * PERIOD; i++) {
+        for (int i = 0; i < 2 * PERIOD + 8; i++) {
             store(state, i);
         }
-        // Window 15 is 5 windows back from window 20, outside one period +- 3.
-        float[] likeWindowFifteen = {15f, 15f, 15f, 15f};
+        // Window 112 is 24 windows back from window 136, outside one period +- 9.
+        float[] likeWindow112 = {112f, 112f, 112f, 112f};
 
-        double distance = SeasonalMemory.nearestSeasonalDistance(state, likeWindowFifteen, 0, PERIOD);
+        double distance = SeasonalMemory.nearestSeasonalDistance(state, likeWindow112, 0, PERIOD);
 
-        assertThat(distance).as("nearest allowed is window 13 or 17, 2 per dimension away").isCloseTo(4.0, within(0.2));
+        assertThat(distance).as("nearest allowed is window 72, 40 per dimension away").isCloseTo(80.0, within(1.5));
     }
 
     @Test
-    void ring_keepsOnlyTwoPeriods() {
+    void memory_keepsOnlyTwoPeriodsOfSamples() {
         DetectorState state = state();
-        for (int i = 0; i < 10 * PERIOD; i++) {
+        for (int i = 0; i < 20 * PERIOD; i++) {
             store(state, i);
         }
 
-        assertThat(state.seasonFilled).isEqualTo(SeasonalMemory.capacity(PERIOD));
-        assertThat(state.seasonScales).hasSize(SeasonalMemory.capacity(PERIOD));
+        assertThat(state.memoryFilled).isEqualTo(EmbeddingMemory.capacity(PERIOD));
+        assertThat(state.memoryScales).hasSize(EmbeddingMemory.capacity(PERIOD));
+        assertThat(EmbeddingMemory.capacity(PERIOD) * EmbeddingMemory.STRIDE)
+                .as("the samples reach two periods back, tolerance included")
+                .isGreaterThanOrEqualTo(2 * PERIOD + SeasonalMemory.TOLERANCE);
+    }
+
+    @Test
+    void everyLag_findsSampledWindow() {
+        DetectorState state = state();
+        for (int i = 0; i < 6 * PERIOD; i++) {
+            assertThat(i < PERIOD - SeasonalMemory.TOLERANCE
+                            || !Double.isNaN(SeasonalMemory.nearestSeasonalDistance(state, new float[DIM], 0, PERIOD)))
+                    .as("window %d finds a stored window one period back", i)
+                    .isTrue();
+            store(state, i);
+        }
     }
 }

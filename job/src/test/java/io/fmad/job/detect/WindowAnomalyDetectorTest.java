@@ -9,10 +9,17 @@ import io.fmad.avro.SimilarWindow;
 import io.fmad.avro.ValueStatistics;
 import io.fmad.job.TestEvents;
 import io.fmad.job.encode.EmbeddedWindow;
+import io.fmad.job.state.KeyedStateExpiry;
 import io.fmad.job.window.SeriesWindow;
 
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OperatorSnapshotUtil;
@@ -313,6 +320,68 @@ class WindowAnomalyDetectorTest {
                 .hasSize(WindowHistory.TOP_K);
     }
 
+    /**
+     * Restores state that version 3 wrote for 150 windows with a seasonal period of 40 windows: its
+     * seasonal memory held one embedding for each of the last 84 windows.
+     */
+    @Test
+    void detector_convertsVersion3SeasonalMemory() throws Exception {
+        String snapshot = getClass().getResource("detector-state-v3-seasonal.snapshot").getPath();
+        harness.close();
+        settings = new DetectorSettings(
+                EnumSet.allOf(DetectorSignal.class), AnomalyScorer.DEFAULT_CALIBRATED_Z,
+                0.999, 100, 200, 10, 0.99, 4.0, WINDOW, 0.01, 4096, 2048, 40, Duration.ofDays(7));
+        harness = newHarness();
+        harness.initializeState(OperatorSnapshotUtil.readStateHandle(snapshot));
+        harness.open();
+        sequence = GOLDEN_WINDOWS;
+
+        sendNormal("a", 1);
+
+        DetectorState state = detectorState("a");
+        assertThat(state.version).isEqualTo(DetectorState.CURRENT_VERSION);
+        assertThat(state.windowsSeen).isEqualTo(GOLDEN_WINDOWS + 1);
+        assertThat(state.seasonValues).as("the old ring is dropped").isNull();
+        assertThat(state.memoryFilled).as("windows 72, 84, 96, 108, 120, 132 and 144 of the old ring").isEqualTo(7);
+        assertThat(state.seasonCount).as("the seasonal calibration goes on").isGreaterThan(AnomalyScorer.MIN_CALIBRATION_SAMPLES);
+        assertThat(state.records.blocks).hasSize(DetectorState.RECORD_TRACKERS * SlidingMaxima.BLOCKS);
+
+        sendAnomaly("a", ANOMALY_EMBEDDING);
+
+        List<AnomalyAlert> alerts = alerts();
+        assertThat(alerts).as("the warm-up is kept").hasSize(1);
+        assertThat(alerts.get(0).getSimilarWindows()).as("converted entries have no times").isEmpty();
+    }
+
+    /** Returns the detector's state of {@code key} as the operator stores it. */
+    private DetectorState detectorState(String key) throws Exception {
+        KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
+        backend.setCurrentKey(key);
+        ValueStateDescriptor<DetectorState> descriptor = KeyedStateExpiry.expireAfterWrite(
+                new ValueStateDescriptor<>("detector", TypeInformation.of(DetectorState.class)), settings.stateTtl());
+        ValueState<DetectorState> state =
+                backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, descriptor);
+        return state.value();
+    }
+
+    @Test
+    void detector_restoresVersion4Snapshot() throws Exception {
+        String snapshot = getClass().getResource("detector-state-v4.snapshot").getPath();
+        harness.close();
+        harness = newHarness();
+        harness.initializeState(OperatorSnapshotUtil.readStateHandle(snapshot));
+        harness.open();
+        sequence = GOLDEN_WINDOWS;
+
+        sendAnomaly("a", ANOMALY_EMBEDDING);
+
+        List<AnomalyAlert> alerts = alerts();
+        assertThat(alerts).as("version 4 state keeps the warm-up of its %d windows", GOLDEN_WINDOWS).hasSize(1);
+        assertThat(alerts.get(0).getSimilarWindows())
+                .as("version 4 state keeps its embedding memory")
+                .hasSize(WindowHistory.TOP_K);
+    }
+
     @Test
     void alert_listsMostSimilarPastWindows() throws Exception {
         sendNormal("a", 150);
@@ -324,7 +393,7 @@ class WindowAnomalyDetectorTest {
         assertThat(alerts).hasSize(2);
         List<SimilarWindow> first = alerts.get(0).getSimilarWindows();
         assertThat(first).hasSize(WindowHistory.TOP_K);
-        assertThat(first).as("the 12 windows sampled so far are normal").noneMatch(SimilarWindow::getAlerted);
+        assertThat(first).as("the 13 windows sampled so far are normal").noneMatch(SimilarWindow::getAlerted);
         assertThat(first.get(0).getSimilarity()).isGreaterThanOrEqualTo(first.get(1).getSimilarity());
         assertThat(first.get(1).getSimilarity()).isGreaterThanOrEqualTo(first.get(2).getSimilarity());
         for (SimilarWindow similar : first) {
