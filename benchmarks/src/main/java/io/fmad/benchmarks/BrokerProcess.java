@@ -98,7 +98,10 @@ final class BrokerProcess implements AutoCloseable {
             // Retried because a topic deletion completes asynchronously on the broker.
             for (int attempt = 0; ; attempt++) {
                 try {
-                    admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(Map.of())))
+                    // Kept forever: the input's event times lie in the past, and time-based
+                    // retention would delete the segments mid-run.
+                    admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)
+                                    .configs(Map.of("retention.ms", "-1", "retention.bytes", "-1"))))
                             .all().get();
                     return;
                 } catch (ExecutionException e) {
