@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fmad.job.config.FmadConfig;
 
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,30 @@ class FmadPipelineGraphTest {
         assertThat(uids).filteredOn(uid -> uid.contains("sink"))
                 .as("log alerts and dead letters leave through the metric branch's sinks")
                 .containsExactlyInAnyOrderElementsOf(metricsOnly.stream().filter(uid -> uid.contains("sink")).toList());
+    }
+
+    @Test
+    void configureExecution_lowersFlinksLatencyDefaults() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+
+        FmadPipeline.configureExecution(env, FmadConfig.defaults());
+
+        assertThat(env.getBufferTimeout()).isEqualTo(FmadPipeline.DEFAULT_BUFFER_TIMEOUT.toMillis());
+        assertThat(env.getConfig().getAutoWatermarkInterval())
+                .isEqualTo(FmadPipeline.DEFAULT_WATERMARK_INTERVAL.toMillis());
+    }
+
+    @Test
+    void configureExecution_keepsLatencySettingsGivenToFlink() {
+        Configuration flink = new Configuration();
+        flink.setString("execution.buffer-timeout.interval", "250 ms");
+        flink.setString("pipeline.auto-watermark-interval", "1 s");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+
+        FmadPipeline.configureExecution(env, FmadConfig.defaults());
+
+        assertThat(env.getBufferTimeout()).isEqualTo(250);
+        assertThat(env.getConfig().getAutoWatermarkInterval()).isEqualTo(1_000);
     }
 
     private static List<String> operatorUids(FmadConfig config) {
