@@ -307,8 +307,59 @@ public final class AnomalyScorer {
         for (int i = 1; i < size; i++) {
             steps[i - 1] = Math.abs(window.normalized[offset + i] - window.normalized[offset + i - 1]);
         }
-        Arrays.sort(steps);
-        return steps[(size - 1) / 2] * window.baselineStddev[channel];
+        return select(steps, (size - 1) / 2) * window.baselineStddev[channel];
+    }
+
+    /**
+     * Returns the value that {@code values[k]} would hold after sorting, and reorders {@code values}
+     * on the way (Hoare's selection, median-of-three pivots). It costs linear time where a sort of
+     * every window's steps cost a tenth of the detector's time. Values must not be NaN.
+     */
+    static double select(double[] values, int k) {
+        int low = 0;
+        int high = values.length - 1;
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (values[middle] < values[low]) {
+                swap(values, middle, low);
+            }
+            if (values[high] < values[low]) {
+                swap(values, high, low);
+            }
+            if (values[high] < values[middle]) {
+                swap(values, high, middle);
+            }
+            double pivot = values[middle];
+            int i = low;
+            int j = high;
+            while (i <= j) {
+                while (values[i] < pivot) {
+                    i++;
+                }
+                while (values[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    swap(values, i, j);
+                    i++;
+                    j--;
+                }
+            }
+            if (k <= j) {
+                high = j;
+            } else if (k >= i) {
+                low = i;
+            } else {
+                return values[k];
+            }
+        }
+        return values[k];
+    }
+
+    private static void swap(double[] values, int a, int b) {
+        double t = values[a];
+        values[a] = values[b];
+        values[b] = t;
     }
 
     /**

@@ -177,4 +177,22 @@ class AnomalyScorerTest {
     void standardNormalCdf_matchesQuantiles(double z, double expected) {
         assertThat(AnomalyScorer.standardNormalCdf(z)).isCloseTo(expected, within(1e-6));
     }
+
+    @Test
+    void select_returnsTheSortedArraysElement() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        for (int trial = 0; trial < 2_000; trial++) {
+            int length = 1 + random.nextInt(80);
+            double[] values = new double[length];
+            for (int i = 0; i < length; i++) {
+                // Few distinct values in some trials, so ties are covered.
+                values[i] = trial % 3 == 0 ? random.nextInt(4) : random.nextGaussian();
+            }
+            double[] sorted = values.clone();
+            java.util.Arrays.sort(sorted);
+            int k = random.nextInt(length);
+
+            assertThat(AnomalyScorer.select(values.clone(), k)).isEqualTo(sorted[k]);
+        }
+    }
 }
