@@ -280,9 +280,9 @@ public final class BenchmarkHarness {
             out.append("\n| keys | fmad / pass-through | fmad / rcf |\n|---:|---:|---:|\n");
             for (int keys : settings.keys) {
                 double fmad = eventsPerSecond(Variant.FMAD, keys);
-                out.append(String.format(Locale.ROOT, "| %,d | %.2f | %.2f |%n", keys,
-                        fmad / eventsPerSecond(Variant.PASS_THROUGH, keys),
-                        fmad / eventsPerSecond(Variant.RANDOM_CUT_FOREST, keys)));
+                out.append(String.format(Locale.ROOT, "| %,d | %s | %s |%n", keys,
+                        ratio(fmad, eventsPerSecond(Variant.PASS_THROUGH, keys)),
+                        ratio(fmad, eventsPerSecond(Variant.RANDOM_CUT_FOREST, keys))));
             }
 
             if (latency != null) {
@@ -314,6 +314,14 @@ public final class BenchmarkHarness {
             }
             Files.createDirectories(path.toAbsolutePath().getParent());
             Files.writeString(path, out.toString());
+        }
+
+        /** Formats a ratio of two rates, or says that a rate is missing. */
+        private static String ratio(double numerator, double denominator) {
+            if (Double.isNaN(numerator) || Double.isNaN(denominator)) {
+                return "not run";
+            }
+            return String.format(Locale.ROOT, "%.2f", numerator / denominator);
         }
 
         private static void row(StringBuilder out, String name, LatencyRun.Percentiles p) {
