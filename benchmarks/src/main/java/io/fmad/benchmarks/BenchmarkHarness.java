@@ -1,6 +1,7 @@
 package io.fmad.benchmarks;
 
 import io.fmad.benchmarks.jmh.EncoderBenchmark;
+import io.fmad.job.config.FmadConfig;
 
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -34,8 +35,8 @@ import java.util.Map;
  * <p>Options, all optional: {@code --keys 1000,100000}, {@code --rounds 1000,100} (events per key,
  * one value per key count), {@code --variants pass-through,fmad,rcf}, {@code --parallelism 2},
  * {@code --rcf-max-keys 10000}, {@code --latency-keys 1000}, {@code --latency-load 0.5}, {@code
- * --latency-seconds 60}, {@code --latency-out-of-orderness 0}, {@code --watermark-interval 200}
- * (milliseconds), {@code --skip-latency}, {@code --skip-jmh}, {@code --work-dir
+ * --latency-seconds 60}, {@code --latency-out-of-orderness 0} (milliseconds), {@code
+ * --run-timeout-minutes 30}, {@code --skip-latency}, {@code --skip-jmh}, {@code --work-dir
  * target/benchmarks}, {@code --report target/benchmarks/report.md}, and {@code --set KEY=VALUE}
  * for any fmad option and {@code --flink KEY=VALUE} for any Flink option, both repeatable.
  */
@@ -47,6 +48,7 @@ public final class BenchmarkHarness {
 
     public static void main(String[] args) throws Exception {
         Settings settings = Settings.parse(args);
+        settings.validateJobOptions();
         Files.createDirectories(settings.workDir);
         Report report = new Report(settings, args);
         Instant began = Instant.now();
@@ -74,7 +76,7 @@ public final class BenchmarkHarness {
                         report.add(JobRun.run(plan, broker, settings.workDir, settings.flinkOptions, settings.runTimeout));
                     } catch (Exception e) {
                         LOG.error("{} failed", runId, e);
-                        report.skipped(variant, keys, "failed: " + e.getMessage());
+                        report.skipped(variant, keys, "failed: " + describe(e));
                     }
                 }
             }
@@ -82,6 +84,8 @@ public final class BenchmarkHarness {
                 double max = report.fmadEventsPerSecond(settings.latencyKeys);
                 if (Double.isNaN(max)) {
                     LOG.warn("No fmad throughput for {} keys; latency not measured", settings.latencyKeys);
+                    report.latencyNotMeasured("no fmad throughput for --latency-keys " + settings.latencyKeys
+                            + "; run fmad with that many keys in --keys");
                 } else {
                     String runId = "latency-" + System.currentTimeMillis();
                     Map<String, String> options = new LinkedHashMap<>(settings.jobOptions);
@@ -89,16 +93,34 @@ public final class BenchmarkHarness {
                     SyntheticMetrics metrics = new SyntheticMetrics(settings.latencyKeys, 0);
                     JobRun.Plan plan = new JobRun.Plan(Variant.FMAD, metrics, 0, "bench-live-" + runId, "out-" + runId,
                             runId, settings.parallelism, options);
-                    report.latency(LatencyRun.run(broker, settings.workDir, plan, 400, max * settings.latencyLoad,
-                            Duration.ofSeconds(5), Duration.ofSeconds(settings.latencySeconds), settings.flinkOptions));
+                    try {
+                        report.latency(LatencyRun.run(broker, settings.workDir, plan, 400, max * settings.latencyLoad,
+                                Duration.ofSeconds(5), Duration.ofSeconds(settings.latencySeconds), settings.flinkOptions));
+                    } catch (Exception e) {
+                        // Keeps the throughput results: without this, the report would not be written at all.
+                        LOG.error("{} failed", runId, e);
+                        report.latencyNotMeasured("failed: " + describe(e));
+                    }
                 }
             }
         }
         if (!settings.skipJmh) {
-            report.encoder(runEncoderBenchmark());
+            try {
+                report.encoder(runEncoderBenchmark());
+            } catch (Exception e) {
+                LOG.error("The encoder benchmark (JMH) failed", e);
+                report.encoderNotMeasured("failed: " + describe(e));
+            }
         }
         report.write(settings.report);
         System.out.println(Files.readString(settings.report));
+    }
+
+    /** Returns the message of {@code failure}, followed by its innermost cause unless the message names it. */
+    private static String describe(Exception failure) {
+        String message = String.valueOf(failure.getMessage());
+        String cause = JobRun.rootCause(failure).toString();
+        return message.contains(cause) ? message : message + " (cause: " + cause + ")";
     }
 
     private static Collection<RunResult> runEncoderBenchmark() throws Exception {
@@ -153,15 +175,16 @@ public final class BenchmarkHarness {
                             case "--parallelism" -> settings.parallelism = positive(name, value);
                             case "--rcf-max-keys" -> settings.rcfMaxKeys = positive(name, value);
                             case "--latency-keys" -> settings.latencyKeys = positive(name, value);
-                            case "--latency-load" -> settings.latencyLoad = Double.parseDouble(value);
+                            case "--latency-load" -> settings.latencyLoad = fraction(name, value);
                             case "--latency-seconds" -> settings.latencySeconds = positive(name, value);
-                            case "--latency-out-of-orderness" -> settings.latencyOutOfOrderness = Duration.ofMillis(Long.parseLong(value));
+                            case "--latency-out-of-orderness" -> settings.latencyOutOfOrderness = Duration.ofMillis(notNegative(name, value));
                             case "--run-timeout-minutes" -> settings.runTimeout = Duration.ofMinutes(positive(name, value));
                             case "--work-dir" -> settings.workDir = Path.of(value);
                             case "--report" -> settings.report = Path.of(value);
                             case "--set" -> keyValue(name, value, settings.jobOptions);
                             case "--flink" -> keyValue(name, value, settings.flinkOptions);
-                            default -> throw new IllegalArgumentException("Unknown option " + name);
+                            default -> throw new IllegalArgumentException("Unknown option " + name
+                                    + "; the options are listed in the class comment of " + BenchmarkHarness.class.getName());
                         }
                     }
                 }
@@ -174,6 +197,34 @@ public final class BenchmarkHarness {
                 settings.report = settings.workDir.resolve("report.md");
             }
             return settings;
+        }
+
+        /**
+         * Checks the {@code --set} options and that every fmad run gets windows to score, before the
+         * broker starts. A run with no more rounds than {@code window.size} would finish at once and
+         * report a meaningless rate.
+         */
+        void validateJobOptions() {
+            Map<String, String> options = new LinkedHashMap<>(jobOptions);
+            options.putAll(LatencyRun.liveOptions(latencyOutOfOrderness));
+            FmadConfig config;
+            try {
+                config = FmadConfig.from(options);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("Invalid --set or --latency-out-of-orderness: " + e.getMessage(), e);
+            }
+            if (!variants.contains(Variant.FMAD)) {
+                return;
+            }
+            for (int i = 0; i < keys.size(); i++) {
+                JobRun.Plan plan = new JobRun.Plan(Variant.FMAD, new SyntheticMetrics(keys.get(i), 0), rounds.get(i),
+                        "in", "out", "check", parallelism, jobOptions);
+                if (JobRun.target(plan, config.windowSize, config.windowSlide) == 0) {
+                    throw new IllegalArgumentException("Invalid --rounds " + rounds.get(i) + " for --keys " + keys.get(i)
+                            + ": fmad needs more rounds than window.size (" + config.windowSize
+                            + ") to score any window; use at least " + (config.windowSize + 1));
+                }
+            }
         }
 
         private static void keyValue(String name, String value, Map<String, String> into) {
@@ -190,6 +241,34 @@ public final class BenchmarkHarness {
                 list.add(positive(name, part.trim()));
             }
             return list;
+        }
+
+        private static double fraction(String name, String value) {
+            double parsed;
+            try {
+                parsed = Double.parseDouble(value);
+            } catch (NumberFormatException e) {
+                parsed = Double.NaN;
+            }
+            if (!(parsed > 0 && Double.isFinite(parsed))) {
+                throw new IllegalArgumentException("Invalid value '" + value + "' for " + name
+                        + ": expected a positive fraction of fmad's measured maximum throughput, such as 0.5");
+            }
+            return parsed;
+        }
+
+        private static long notNegative(String name, String value) {
+            long parsed;
+            try {
+                parsed = Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                parsed = -1;
+            }
+            if (parsed < 0) {
+                throw new IllegalArgumentException("Invalid value '" + value + "' for " + name
+                        + ": expected a whole number of milliseconds, 0 or more");
+            }
+            return parsed;
         }
 
         private static int positive(String name, String value) {
@@ -213,7 +292,9 @@ public final class BenchmarkHarness {
         private final List<JobRun.Result> runs = new ArrayList<>();
         private final List<String> skips = new ArrayList<>();
         private LatencyRun.Result latency;
+        private String latencyNotMeasuredReason;
         private Collection<RunResult> encoder = List.of();
+        private String encoderNotMeasuredReason;
 
         Report(Settings settings, String[] args) {
             this.settings = settings;
@@ -234,6 +315,14 @@ public final class BenchmarkHarness {
 
         void encoder(Collection<RunResult> results) {
             encoder = results;
+        }
+
+        void latencyNotMeasured(String reason) {
+            latencyNotMeasuredReason = reason;
+        }
+
+        void encoderNotMeasured(String reason) {
+            encoderNotMeasuredReason = reason;
         }
 
         double fmadEventsPerSecond(int keys) {
@@ -295,6 +384,13 @@ public final class BenchmarkHarness {
                 out.append("| consumer | alerts | p50 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|\n");
                 row(out, "read_uncommitted (written by the sink)", latency.written());
                 row(out, "read_committed (after the checkpoint commits)", latency.committed());
+            }
+
+            if (latencyNotMeasuredReason != null) {
+                out.append("\n## Event-to-alert latency\n\nNot measured: ").append(latencyNotMeasuredReason).append('\n');
+            }
+            if (encoderNotMeasuredReason != null) {
+                out.append("\n## Encoder\n\nNot measured: ").append(encoderNotMeasuredReason).append('\n');
             }
 
             if (!encoder.isEmpty()) {

@@ -17,7 +17,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs one variant over a pre-filled topic on a MiniCluster in this JVM and measures it.
@@ -128,15 +130,19 @@ final class JobRun {
     }
 
     /**
-     * Records the final operator sees for the whole input. fmad's detector sees one window per
-     * event from a key's {@code window.size}-th event on, except for the last round, whose events
-     * wait for a watermark that never comes.
+     * Returns the records the final operator receives for the whole input. fmad's detector receives
+     * a window at a key's {@code window.size}-th event and at every {@code window.slide}-th event
+     * after it, except in the last round, whose events wait for a watermark that never comes.
      */
-    static long target(Plan plan, int windowSize) {
+    static long target(Plan plan, int windowSize, int windowSlide) {
         if (plan.variant() != Variant.FMAD) {
             return plan.events();
         }
-        return (long) plan.metrics().keys() * Math.max(0, plan.rounds() - windowSize);
+        int released = plan.rounds() - 1;
+        if (released < windowSize) {
+            return 0;
+        }
+        return (long) plan.metrics().keys() * ((released - windowSize) / windowSlide + 1);
     }
 
     static Result run(Plan plan, BrokerProcess broker, Path workDir, Map<String, String> flinkOptions, Duration timeout)
@@ -144,7 +150,10 @@ final class JobRun {
         FmadConfig config = FmadConfig.from(jobOptions(plan, broker.bootstrapServers()));
         broker.createTopic(config.alertsTopic, plan.parallelism());
         broker.createTopic(config.deadLettersTopic, 1);
-        long target = target(plan, config.windowSize);
+        long target = target(plan, config.windowSize, config.windowSlide);
+        if (target <= 0) {
+            throw new IllegalArgumentException(plan.runId() + ": " + plan.rounds() + " rounds give fmad no window to score");
+        }
         String operator = finalOperator(plan.variant());
 
         CollectingReporter.clear();
@@ -178,9 +187,8 @@ final class JobRun {
                 last = now;
                 break;
             }
-            if (++polls % 100 == 0 && job.getJobStatus().get().isGloballyTerminalState()) {
-                throw new IllegalStateException(plan.runId() + " ended before it processed its input: "
-                        + job.getJobStatus().get());
+            if (++polls % 100 == 0) {
+                failIfEnded(job, plan.runId());
             }
             TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
         }
@@ -208,6 +216,38 @@ final class JobRun {
             awaitTerminal(job);
             CollectingReporter.clear();
         }
+    }
+
+    /**
+     * Throws when the job has ended, with the cause of its failure. A local environment shuts its
+     * MiniCluster down with a failed job, so the status request fails then, and the cause comes from
+     * the job's result.
+     */
+    static void failIfEnded(JobClient job, String runId) throws InterruptedException {
+        boolean ended;
+        try {
+            ended = job.getJobStatus().get().isGloballyTerminalState();
+        } catch (ExecutionException | IllegalStateException e) {
+            ended = true;
+        }
+        if (!ended) {
+            return;
+        }
+        try {
+            job.getJobExecutionResult().get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(runId + " ended before it processed its input: " + rootCause(e), e);
+        }
+        throw new IllegalStateException(runId + " ended before it processed its input");
+    }
+
+    /** Returns the innermost cause of {@code failure}, which names what went wrong in a job. */
+    static Throwable rootCause(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     /**

@@ -99,29 +99,35 @@ final class LatencyRun {
         SyntheticMetrics history =
                 new SyntheticMetrics(metrics.keys(), liveStart - historyRounds * HISTORY_STEP_MILLIS, HISTORY_STEP_MILLIS);
         TopicFill.fill(broker.bootstrapServers(), config.metricsTopic, history, historyRounds);
-        long historyWindows = (long) metrics.keys() * Math.max(0, historyRounds - config.windowSize);
+        long historyWindows = JobRun.target(
+                new JobRun.Plan(Variant.FMAD, history, historyRounds, config.metricsTopic, config.alertsTopic,
+                        plan.runId(), plan.parallelism(), plan.options()),
+                config.windowSize, config.windowSlide);
 
         AlertConsumer written = new AlertConsumer(broker.bootstrapServers(), config.alertsTopic, "read_uncommitted");
         AlertConsumer committed = new AlertConsumer(broker.bootstrapServers(), config.alertsTopic, "read_committed");
-        written.start();
-        committed.start();
-
-        CollectingReporter.clear();
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.createLocalEnvironment(
-                        plan.parallelism(),
-                        JobRun.clusterConfiguration(workDir.resolve("checkpoints-" + plan.runId()), flinkOptions));
-        JobRun.build(env, Variant.FMAD, config);
-        JobClient job = env.executeAsync(plan.runId());
         LiveProducer producer = new LiveProducer(broker.bootstrapServers(), config.metricsTopic, metrics, historyRounds, rate);
+        JobClient job = null;
         try {
-            awaitCount("detector", historyWindows, Duration.ofMinutes(10));
+            written.start();
+            committed.start();
+
+            CollectingReporter.clear();
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.createLocalEnvironment(
+                            plan.parallelism(),
+                            JobRun.clusterConfiguration(workDir.resolve("checkpoints-" + plan.runId()), flinkOptions));
+            JobRun.build(env, Variant.FMAD, config);
+            job = env.executeAsync(plan.runId());
+            awaitCount(job, plan.runId(), "detector", historyWindows, Duration.ofMinutes(10));
             // Live input starts only now, so the job never works off a backlog while measured.
             producer.start();
             long measureStart = System.currentTimeMillis() + settle.toMillis();
             long measureEnd = measureStart + measure.toMillis();
             LOG.info("{}: caught up with the history; measuring from {} for {}", plan.runId(), measureStart, measure);
-            sleepUntil(measureEnd);
+            // An event enters its window only when the watermark, which trails the newest event by
+            // the out-of-orderness, passes it. So the input continues that long past the period.
+            sleepUntil(measureEnd + config.outOfOrderness.toMillis() + 1_000);
             producer.stop();
             // The committed consumer sees the last alerts after the next checkpoint.
             TimeUnit.MILLISECONDS.sleep(config.checkpointInterval.multipliedBy(2).toMillis() + 2_000);
@@ -137,22 +143,31 @@ final class LatencyRun {
             producer.stop();
             written.stop();
             committed.stop();
-            try {
-                job.cancel().get(1, TimeUnit.MINUTES);
-            } catch (java.util.concurrent.ExecutionException e) {
-                LOG.debug("Cancelling {}: {}", plan.runId(), e.toString());
+            if (job != null) {
+                try {
+                    job.cancel().get(1, TimeUnit.MINUTES);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    LOG.debug("Cancelling {}: {}", plan.runId(), e.toString());
+                }
+                JobRun.awaitTerminal(job);
             }
-            JobRun.awaitTerminal(job);
             CollectingReporter.clear();
         }
     }
 
-    /** Waits until the operator's records-in counter reaches {@code count}; returns the wall-clock time then. */
-    private static long awaitCount(String operator, long count, Duration timeout) throws InterruptedException {
+    /**
+     * Waits until the operator's records-in counter reaches {@code count}, and returns the wall-clock
+     * time then. Throws within about a second when the job fails.
+     */
+    private static long awaitCount(JobClient job, String runId, String operator, long count, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
+        for (long polls = 1; System.nanoTime() < deadline; polls++) {
             if (CollectingReporter.sum(operator, "numRecordsIn") >= count) {
                 return System.currentTimeMillis();
+            }
+            if (polls % 100 == 0) {
+                JobRun.failIfEnded(job, runId);
             }
             TimeUnit.MILLISECONDS.sleep(10);
         }
@@ -247,6 +262,9 @@ final class LatencyRun {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } finally {
+                // The last, partial second, which no later event closes.
+                sendLog.add(new long[] {logSecond, inSecond});
             }
         }
     }

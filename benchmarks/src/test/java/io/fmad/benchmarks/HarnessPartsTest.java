@@ -75,9 +75,35 @@ class HarnessPartsTest {
     void fmadTarget_leavesOutTheWindowFillAndTheLastRound() {
         JobRun.Plan plan = new JobRun.Plan(Variant.FMAD, new SyntheticMetrics(10, 0L), 100, "in", "out", "id", 2, Map.of());
 
-        assertThat(JobRun.target(plan, 64)).isEqualTo(10L * 36);
+        assertThat(JobRun.target(plan, 64, 1)).isEqualTo(10L * 36);
         assertThat(JobRun.target(
-                new JobRun.Plan(Variant.PASS_THROUGH, new SyntheticMetrics(10, 0L), 100, "in", "out", "id", 2, Map.of()), 64))
+                new JobRun.Plan(Variant.PASS_THROUGH, new SyntheticMetrics(10, 0L), 100, "in", "out", "id", 2, Map.of()), 64, 1))
                 .isEqualTo(1_000);
+    }
+
+    @Test
+    void fmadTarget_countsOnlyEmittedWindows() {
+        // Windows end at a key's events 64, 68, ... 96; event 100 waits for a watermark.
+        JobRun.Plan plan = new JobRun.Plan(Variant.FMAD, new SyntheticMetrics(10, 0L), 100, "in", "out", "id", 2, Map.of());
+        assertThat(JobRun.target(plan, 64, 4)).isEqualTo(10L * 9);
+
+        JobRun.Plan tooShort = new JobRun.Plan(Variant.FMAD, new SyntheticMetrics(10, 0L), 64, "in", "out", "id", 2, Map.of());
+        assertThat(JobRun.target(tooShort, 64, 1)).isZero();
+    }
+
+    @Test
+    void settings_rejectBadLatencyOptionsAndShortRuns() {
+        assertThatThrownBy(() -> BenchmarkHarness.Settings.parse(new String[] {"--latency-load", "abc"}))
+                .hasMessageContaining("--latency-load");
+        assertThatThrownBy(() -> BenchmarkHarness.Settings.parse(new String[] {"--latency-load", "0"}))
+                .hasMessageContaining("--latency-load");
+        assertThatThrownBy(() -> BenchmarkHarness.Settings.parse(new String[] {"--latency-out-of-orderness", "1s"}))
+                .hasMessageContaining("--latency-out-of-orderness");
+        assertThatThrownBy(() -> BenchmarkHarness.Settings.parse(new String[] {"--keys", "10", "--rounds", "50"})
+                        .validateJobOptions())
+                .hasMessageContaining("--rounds 50");
+        assertThatThrownBy(() -> BenchmarkHarness.Settings.parse(new String[] {"--set", "unknown.option=1"})
+                        .validateJobOptions())
+                .hasMessageContaining("unknown.option");
     }
 }
