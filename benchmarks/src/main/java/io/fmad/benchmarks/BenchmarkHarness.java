@@ -52,7 +52,9 @@ public final class BenchmarkHarness {
         Files.createDirectories(settings.workDir);
         Report report = new Report(settings, args);
         Instant began = Instant.now();
-        try (BrokerProcess broker = BrokerProcess.start(settings.workDir.resolve("kafka-" + began.toEpochMilli()), "2g")) {
+        int failures = 0;
+        Path kafkaData = settings.workDir.resolve("kafka-" + began.toEpochMilli());
+        try (BrokerProcess broker = BrokerProcess.start(kafkaData, "2g")) {
             LOG.info("Broker at {}", broker.bootstrapServers());
             for (int i = 0; i < settings.keys.size(); i++) {
                 int keys = settings.keys.get(i);
@@ -77,6 +79,7 @@ public final class BenchmarkHarness {
                     } catch (Exception e) {
                         LOG.error("{} failed", runId, e);
                         report.skipped(variant, keys, "failed: " + describe(e));
+                        failures++;
                     }
                 }
             }
@@ -100,6 +103,7 @@ public final class BenchmarkHarness {
                         // Keeps the throughput results: without this, the report would not be written at all.
                         LOG.error("{} failed", runId, e);
                         report.latencyNotMeasured("failed: " + describe(e));
+                        failures++;
                     }
                 }
             }
@@ -110,10 +114,29 @@ public final class BenchmarkHarness {
             } catch (Exception e) {
                 LOG.error("The encoder benchmark (JMH) failed", e);
                 report.encoderNotMeasured("failed: " + describe(e));
+                failures++;
             }
         }
+        // The broker's data of a full run takes about 1 GB, and no later run reads it.
+        deleteRecursively(kafkaData);
         report.write(settings.report);
         System.out.println(Files.readString(settings.report));
+        if (failures > 0) {
+            LOG.error("{} measurement(s) failed; the report lists them", failures);
+            System.exit(1);
+        }
+    }
+
+    /** Deletes {@code path} and everything below it; a missing path is fine. */
+    static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(path)) {
+            for (Path entry : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(entry);
+            }
+        }
     }
 
     /** Returns the message of {@code failure}, followed by its innermost cause unless the message names it. */

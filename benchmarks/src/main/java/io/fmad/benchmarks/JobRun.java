@@ -215,6 +215,7 @@ final class JobRun {
             }
             awaitTerminal(job);
             CollectingReporter.clear();
+            BenchmarkHarness.deleteRecursively(workDir.resolve("checkpoints-" + plan.runId()));
         }
     }
 

@@ -152,6 +152,7 @@ final class LatencyRun {
                 JobRun.awaitTerminal(job);
             }
             CollectingReporter.clear();
+            BenchmarkHarness.deleteRecursively(workDir.resolve("checkpoints-" + plan.runId()));
         }
     }
 
