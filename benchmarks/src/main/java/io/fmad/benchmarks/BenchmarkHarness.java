@@ -51,6 +51,7 @@ public final class BenchmarkHarness {
         settings.validateJobOptions();
         Files.createDirectories(settings.workDir);
         Report report = new Report(settings, args);
+
         Instant began = Instant.now();
         int failures = 0;
         Path kafkaData = settings.workDir.resolve("kafka-" + began.toEpochMilli());
@@ -65,6 +66,7 @@ public final class BenchmarkHarness {
                 long fillStart = System.nanoTime();
                 long written = TopicFill.fill(broker.bootstrapServers(), topic, metrics, rounds);
                 LOG.info("Filled {} with {} events in {} s", topic, written, (System.nanoTime() - fillStart) / 1_000_000_000L);
+
                 for (Variant variant : settings.variants) {
                     if (variant == Variant.RANDOM_CUT_FOREST && keys > settings.rcfMaxKeys) {
                         report.skipped(variant, keys, "more keys than --rcf-max-keys " + settings.rcfMaxKeys
@@ -83,6 +85,7 @@ public final class BenchmarkHarness {
                     }
                 }
             }
+
             if (!settings.skipLatency) {
                 double max = report.fmadEventsPerSecond(settings.latencyKeys);
                 if (Double.isNaN(max)) {
@@ -108,6 +111,7 @@ public final class BenchmarkHarness {
                 }
             }
         }
+
         if (!settings.skipJmh) {
             try {
                 report.encoder(runEncoderBenchmark());
@@ -267,42 +271,35 @@ public final class BenchmarkHarness {
         }
 
         private static double fraction(String name, String value) {
-            double parsed;
-            try {
-                parsed = Double.parseDouble(value);
-            } catch (NumberFormatException e) {
-                parsed = Double.NaN;
-            }
-            if (!(parsed > 0 && Double.isFinite(parsed))) {
-                throw new IllegalArgumentException("Invalid value '" + value + "' for " + name
-                        + ": expected a positive fraction of fmad's measured maximum throughput, such as 0.5");
-            }
-            return parsed;
+            return parse(name, value, Double::parseDouble, parsed -> parsed > 0 && Double.isFinite(parsed),
+                    "a positive fraction of fmad's measured maximum throughput, such as 0.5");
         }
 
         private static long notNegative(String name, String value) {
-            long parsed;
-            try {
-                parsed = Long.parseLong(value);
-            } catch (NumberFormatException e) {
-                parsed = -1;
-            }
-            if (parsed < 0) {
-                throw new IllegalArgumentException("Invalid value '" + value + "' for " + name
-                        + ": expected a whole number of milliseconds, 0 or more");
-            }
-            return parsed;
+            return parse(name, value, Long::parseLong, parsed -> parsed >= 0,
+                    "a whole number of milliseconds, 0 or more");
         }
 
         private static int positive(String name, String value) {
-            int parsed;
+            return parse(name, value, Integer::parseInt, parsed -> parsed > 0, "a positive integer");
+        }
+
+        /**
+         * Parses option {@code name}'s {@code value}, and rejects a value that does not parse or is
+         * not {@code valid}, naming the option, the value and what is {@code accepted}.
+         */
+        private static <T> T parse(
+                String name, String value, java.util.function.Function<String, T> parser,
+                java.util.function.Predicate<T> valid, String accepted) {
+            T parsed;
             try {
-                parsed = Integer.parseInt(value);
+                parsed = parser.apply(value);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("Invalid value '" + value + "' for " + name + ": expected a positive integer");
+                parsed = null;
             }
-            if (parsed <= 0) {
-                throw new IllegalArgumentException("Invalid value '" + value + "' for " + name + ": expected a positive integer");
+            if (parsed == null || !valid.test(parsed)) {
+                throw new IllegalArgumentException(
+                        "Invalid value '" + value + "' for " + name + ": expected " + accepted);
             }
             return parsed;
         }
@@ -435,7 +432,7 @@ public final class BenchmarkHarness {
             Files.writeString(path, out.toString());
         }
 
-        /** Formats a ratio of two rates, or says that a rate is missing. */
+        /** Formats a ratio of two rates, or returns "not run" when a rate is missing. */
         private static String ratio(double numerator, double denominator) {
             if (Double.isNaN(numerator) || Double.isNaN(denominator)) {
                 return "not run";

@@ -136,7 +136,7 @@ final class BrokerProcess implements AutoCloseable {
         }
     }
 
-    /** The child: starts the broker, prints its address and runs until standard input closes. */
+    /** Starts the broker in the child JVM, prints its address and runs until standard input closes. */
     public static void main(String[] args) throws Exception {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Path.of(args[0]))) {
             System.out.println(READY + broker.bootstrapServers());

@@ -62,7 +62,7 @@ final class JobRun {
         }
     }
 
-    /** What a run reads and where it writes. */
+    /** The plan of one run: its input, output topic, ids, parallelism and fmad options. */
     record Plan(
             Variant variant,
             SyntheticMetrics metrics,
@@ -120,7 +120,7 @@ final class JobRun {
         }
     }
 
-    /** The operator whose records-in counter reaches {@link #target} when the input is processed. */
+    /** Returns the operator whose records-in counter reaches {@link #target} when the input is processed. */
     static String finalOperator(Variant variant) {
         return switch (variant) {
             case PASS_THROUGH -> PassThroughJob.IDENTITY;
@@ -156,14 +156,8 @@ final class JobRun {
         }
         String operator = finalOperator(plan.variant());
 
-        CollectingReporter.clear();
         long heapBefore = usedHeapAfterGc();
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.createLocalEnvironment(
-                        plan.parallelism(),
-                        clusterConfiguration(workDir.resolve("checkpoints-" + plan.runId()), flinkOptions));
-        build(env, plan.variant(), config);
-        JobClient job = env.executeAsync(plan.runId());
+        JobClient job = start(plan, config, workDir, flinkOptions);
         LOG.info("{}: running {} over {} events of {} keys", plan.runId(), plan.variant().label, plan.events(),
                 plan.metrics().keys());
 
@@ -208,15 +202,38 @@ final class JobRun {
                     Math.round(result.checkpointBytesPerKey()));
             return result;
         } finally {
-            try {
-                job.cancel().get(1, TimeUnit.MINUTES);
-            } catch (java.util.concurrent.ExecutionException e) {
-                LOG.debug("Cancelling {}: {}", plan.runId(), e.toString());
-            }
-            awaitTerminal(job);
-            CollectingReporter.clear();
-            BenchmarkHarness.deleteRecursively(workDir.resolve("checkpoints-" + plan.runId()));
+            stop(job, plan, workDir);
         }
+    }
+
+    /**
+     * Submits the plan's variant, built from {@code config}, to a new MiniCluster with its
+     * checkpoints under {@code workDir}, after clearing the metrics of earlier runs.
+     */
+    static JobClient start(Plan plan, FmadConfig config, Path workDir, Map<String, String> flinkOptions)
+            throws Exception {
+        CollectingReporter.clear();
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironment(
+                        plan.parallelism(), clusterConfiguration(checkpoints(workDir, plan), flinkOptions));
+        build(env, plan.variant(), config);
+        return env.executeAsync(plan.runId());
+    }
+
+    /** Cancels the job, waits until it is gone, clears its metrics and deletes its checkpoints. */
+    static void stop(JobClient job, Plan plan, Path workDir) throws Exception {
+        try {
+            job.cancel().get(1, TimeUnit.MINUTES);
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.debug("Cancelling {}: {}", plan.runId(), e.toString());
+        }
+        awaitTerminal(job);
+        CollectingReporter.clear();
+        BenchmarkHarness.deleteRecursively(checkpoints(workDir, plan));
+    }
+
+    private static Path checkpoints(Path workDir, Plan plan) {
+        return workDir.resolve("checkpoints-" + plan.runId());
     }
 
     /**
@@ -269,7 +286,7 @@ final class JobRun {
 
     /**
      * Waits until the cancelled job is gone. A local environment shuts its MiniCluster down with
-     * the job, after which status requests fail: that also means the job is gone.
+     * the job, after which status requests fail, so a failed request also means the job is gone.
      */
     static void awaitTerminal(JobClient job) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
@@ -285,7 +302,7 @@ final class JobRun {
         }
     }
 
-    /** Heap in use after full collections, in bytes. */
+    /** Returns the heap in use after full collections, in bytes. */
     static long usedHeapAfterGc() throws InterruptedException {
         for (int i = 0; i < 3; i++) {
             System.gc();

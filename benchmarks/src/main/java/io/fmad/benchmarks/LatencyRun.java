@@ -7,7 +7,6 @@ import io.fmad.connectors.serde.SingleObjectCodec;
 import io.fmad.job.config.FmadConfig;
 
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -37,8 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * events at {@code rate} events per second, stamped with the wall-clock time at which they are
  * sent. An alert's latency is the time a consumer receives it less its window end, the time of
  * the newest event in the alerted window: the time from that event's send to the alert. Two
- * consumers read the alerts: one with {@code read_uncommitted}, which sees an alert once the sink
- * has written it, and one with {@code read_committed}, which sees it once the checkpoint that
+ * consumers read the alerts: one with {@code read_uncommitted}, which reads an alert once the sink
+ * has written it, and one with {@code read_committed}, which reads it once the checkpoint that
  * commits the sink's transaction completes. Only alerts whose window ends in the measuring
  * period, which starts {@code settle} after the live input, count.
  */
@@ -112,13 +111,7 @@ final class LatencyRun {
             written.start();
             committed.start();
 
-            CollectingReporter.clear();
-            StreamExecutionEnvironment env =
-                    StreamExecutionEnvironment.createLocalEnvironment(
-                            plan.parallelism(),
-                            JobRun.clusterConfiguration(workDir.resolve("checkpoints-" + plan.runId()), flinkOptions));
-            JobRun.build(env, Variant.FMAD, config);
-            job = env.executeAsync(plan.runId());
+            job = JobRun.start(plan, config, workDir, flinkOptions);
             awaitCount(job, plan.runId(), "detector", historyWindows, Duration.ofMinutes(10));
             // Live input starts only now, so the job never works off a backlog while measured.
             producer.start();
@@ -129,7 +122,7 @@ final class LatencyRun {
             // the out-of-orderness, passes it. So the input continues that long past the period.
             sleepUntil(measureEnd + config.outOfOrderness.toMillis() + 1_000);
             producer.stop();
-            // The committed consumer sees the last alerts after the next checkpoint.
+            // The committed consumer reads the last alerts only after the next checkpoint.
             TimeUnit.MILLISECONDS.sleep(config.checkpointInterval.multipliedBy(2).toMillis() + 2_000);
             written.stop();
             committed.stop();
@@ -144,15 +137,8 @@ final class LatencyRun {
             written.stop();
             committed.stop();
             if (job != null) {
-                try {
-                    job.cancel().get(1, TimeUnit.MINUTES);
-                } catch (java.util.concurrent.ExecutionException e) {
-                    LOG.debug("Cancelling {}: {}", plan.runId(), e.toString());
-                }
-                JobRun.awaitTerminal(job);
+                JobRun.stop(job, plan, workDir);
             }
-            CollectingReporter.clear();
-            BenchmarkHarness.deleteRecursively(workDir.resolve("checkpoints-" + plan.runId()));
         }
     }
 

@@ -75,6 +75,17 @@ final class RandomCutForestStage implements FmadPipeline.DetectionStage {
             }
         }
 
+        /** Returns the severity of an anomaly grade in (0, 1]. */
+        private static Severity severity(double grade) {
+            if (grade >= 0.9) {
+                return Severity.HIGH;
+            }
+            if (grade >= 0.5) {
+                return Severity.MEDIUM;
+            }
+            return Severity.LOW;
+        }
+
         private AnomalyAlert alert(String key, long time, double grade) {
             String id = UUID.nameUUIDFromBytes((key + '|' + time + '|' + DETECTOR).getBytes(StandardCharsets.UTF_8))
                     .toString();
@@ -85,7 +96,7 @@ final class RandomCutForestStage implements FmadPipeline.DetectionStage {
                     .setWindowEnd(java.time.Instant.ofEpochMilli(time))
                     .setScore(grade)
                     .setThreshold(threshold)
-                    .setSeverity(grade >= 0.9 ? Severity.HIGH : grade >= 0.5 ? Severity.MEDIUM : Severity.LOW)
+                    .setSeverity(severity(grade))
                     .setModelId(DETECTOR)
                     .setModelVersion("4.2.0")
                     .setDetector(DETECTOR)

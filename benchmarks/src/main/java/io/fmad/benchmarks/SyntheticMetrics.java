@@ -71,7 +71,7 @@ final class SyntheticMetrics {
                 .build();
     }
 
-    /** The value of key {@code k} in round {@code round}. */
+    /** Returns the value of key {@code k} in round {@code round}. */
     double value(int k, long round) {
         long h = mix(SEED ^ (k * 0x9E3779B97F4A7C15L) ^ (round * 0xC2B2AE3D27D4EB4FL));
         double level = 50 + (k % 17);
@@ -81,7 +81,7 @@ final class SyntheticMetrics {
         return level + daily + noise + (spike ? 12 : 0);
     }
 
-    /** A standard normal value from the 64 random bits {@code h} (sum of 4 uniforms, rescaled). */
+    /** Returns an approximately standard normal value from the 64 random bits {@code h}: a rescaled sum of 4 uniforms. */
     private static double gaussian(long h) {
         double sum = 0;
         for (int i = 0; i < 4; i++) {

@@ -12,7 +12,7 @@ import java.util.Map;
 class HarnessPartsTest {
 
     @Test
-    void syntheticMetrics_repeatAndAreInEventTimeOrder() {
+    void syntheticMetrics_repeatInOrder() {
         SyntheticMetrics first = new SyntheticMetrics(50, 1_000_000L);
         SyntheticMetrics second = new SyntheticMetrics(50, 1_000_000L);
 
@@ -72,7 +72,7 @@ class HarnessPartsTest {
     }
 
     @Test
-    void fmadTarget_leavesOutTheWindowFillAndTheLastRound() {
+    void target_skipsWindowFillAndLastRound() {
         JobRun.Plan plan = new JobRun.Plan(Variant.FMAD, new SyntheticMetrics(10, 0L), 100, "in", "out", "id", 2, Map.of());
 
         assertThat(JobRun.target(plan, 64, 1)).isEqualTo(10L * 36);

@@ -341,9 +341,9 @@ public final class FmadPipeline {
         if (config.parallelism > 0) {
             env.setParallelism(config.parallelism);
         }
-        // Flink's defaults, a 100 ms network buffer timeout and a 200 ms watermark interval, put
-        // an alert's p99 latency near 470 ms at half load; these put it under 200 ms at the same
-        // throughput (docs/benchmarks.md). Values the cluster or the submitter set still win.
+        // With Flink's defaults (a 100 ms network buffer timeout, a 200 ms watermark interval) an
+        // alert's p99 latency at half load was 467 ms, and with these values 141 ms at the same
+        // throughput (docs/benchmarks.md). Values that the cluster or the submitter set still apply.
         ReadableConfig flink = env.getConfiguration();
         if (flink.getOptional(ExecutionOptions.BUFFER_TIMEOUT).isEmpty()) {
             env.setBufferTimeout(DEFAULT_BUFFER_TIMEOUT.toMillis());
