@@ -35,6 +35,7 @@ import io.fmad.models.ModelLocation;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ReadableConfig;
@@ -46,6 +47,7 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.CheckpointConfig;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -64,10 +66,13 @@ import java.util.concurrent.TimeUnit;
  * Builds the fmad job graph:
  *
  * <pre>
- * Kafka metrics ─▶ route ─▶ keyBy(key) window ─▶ batch + encode ─▶ keyBy(key) detect ─▶ interpret ─▶ Kafka alerts
- *                    └──▶ Kafka dead letters                                         ▲
- * Kafka logs (optional, {@link LogPipeline}) ─────────────────── log alerts ──────────┘
+ * Kafka metrics ─▶ route ─▶ keyBy(key) [window ─▶ batch + encode ─▶ detect] ─▶ keyBy incidents ─▶ keyBy(key) interpret ─▶ Kafka alerts
+ *                    └──▶ Kafka dead letters                                     ▲
+ * Kafka logs (optional, {@link LogPipeline}) ── log alerts ──────────────────────┘
  * </pre>
+ *
+ * <p>The bracketed operators run chained in one task: the encoder's output keeps the window's
+ * key partitioning, so the detector needs no shuffle of its own.
  *
  * <p>Every operator has a stable uid, so savepoints map onto later versions of the graph.
  */
@@ -351,6 +356,15 @@ public final class FmadPipeline {
         if (flink.getOptional(PipelineOptions.AUTO_WATERMARK_INTERVAL).isEmpty()) {
             env.getConfig().setAutoWatermarkInterval(DEFAULT_WATERMARK_INTERVAL.toMillis());
         }
+        // Without object reuse, Flink deep-copies every record between chained operators: each
+        // Avro event after the source, each window before the encoder. Reuse is safe here because
+        // every operator builds a new record for each output and keeps no chained input after it
+        // returns, except the encoder, whose buffered windows the window function never touches
+        // again. Records that operators keep (pending events, Async I/O's queue) arrive over the
+        // network, or Flink copies them.
+        if (flink.getOptional(PipelineOptions.OBJECT_REUSE).isEmpty()) {
+            env.getConfig().enableObjectReuse();
+        }
     }
 
     /** Network buffer timeout unless {@code execution.buffer-timeout.interval} is set. */
@@ -366,8 +380,11 @@ public final class FmadPipeline {
      * stages over labeled files.
      */
     public static SingleOutputStreamOperator<AnomalyAlert> detect(DataStream<MetricEvent> metrics, FmadConfig config) {
-        return encode(metrics, config)
-                .keyBy(EmbeddedWindow::key)
+        // The encoder runs in the sliding window's subtask, keyed by the same key, so its output
+        // is already partitioned as the detector needs it. Reinterpreting it as keyed chains the
+        // detector to the encoder, where a keyBy would serialize every window and its embedding
+        // into a network shuffle that sends it back to the same subtask.
+        return DataStreamUtils.reinterpretAsKeyedStream(encode(metrics, config), EmbeddedWindow::key, Types.STRING)
                 .process(new WindowAnomalyDetector(detectorSettings(config)))
                 .name("detector")
                 .uid("detector");

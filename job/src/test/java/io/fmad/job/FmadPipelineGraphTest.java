@@ -6,7 +6,9 @@ import io.fmad.job.config.FmadConfig;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
+import org.apache.flink.streaming.runtime.partitioner.ForwardPartitioner;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -60,6 +62,37 @@ class FmadPipelineGraphTest {
 
         assertThat(env.getBufferTimeout()).isEqualTo(250);
         assertThat(env.getConfig().getAutoWatermarkInterval()).isEqualTo(1_000);
+    }
+
+    @Test
+    void detector_isChainedToTheEncoder() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        FmadPipeline.build(env, FmadConfig.defaults());
+        StreamGraph graph = env.getStreamGraph();
+        StreamNode detector = graph.getStreamNodes().stream()
+                .filter(node -> "detector".equals(node.getTransformationUID()))
+                .findFirst()
+                .orElseThrow();
+
+        assertThat(detector.getInEdges()).singleElement().satisfies(edge -> {
+            assertThat(graph.getStreamNode(edge.getSourceId()).getTransformationUID()).isEqualTo("encoder");
+            assertThat(edge.getPartitioner()).isInstanceOf(ForwardPartitioner.class);
+        });
+        assertThat(detector.getStatePartitioners()).as("the detector keeps keyed state").hasSize(1);
+    }
+
+    @Test
+    void configureExecution_enablesObjectReuseUnlessFlinkSetsIt() {
+        StreamExecutionEnvironment defaults = StreamExecutionEnvironment.getExecutionEnvironment();
+        Configuration flink = new Configuration();
+        flink.setString("pipeline.object-reuse", "false");
+        StreamExecutionEnvironment disabled = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+
+        FmadPipeline.configureExecution(defaults, FmadConfig.defaults());
+        FmadPipeline.configureExecution(disabled, FmadConfig.defaults());
+
+        assertThat(defaults.getConfig().isObjectReuseEnabled()).isTrue();
+        assertThat(disabled.getConfig().isObjectReuseEnabled()).isFalse();
     }
 
     private static List<String> operatorUids(FmadConfig config) {
