@@ -292,8 +292,8 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
             long departureStart = SeriesWindow.NO_TIME;
             long departureEnd = SeriesWindow.NO_TIME;
 
-            for (int i = 0; i < windowSize; i++) {
-                int slot = (oldestSlot + i) % windowSize;
+            int slot = oldestSlot;
+            for (int i = 0; i < windowSize; i++, slot = slot + 1 == windowSize ? 0 : slot + 1) {
                 double x = current.values[c * windowSize + slot];
                 long time = times[slot];
                 sum += x;

@@ -116,10 +116,13 @@ public class WindowState {
         long[] times = new long[size];
         long time = lastTimestamp;
         int filled = (int) Math.min(count, size);
+        // One long division for the newest slot, then a wrapping decrement: a division per slot
+        // was the largest single cost of building a window.
+        int slot = (int) ((count - 1) % size);
         for (int back = 0; back < filled; back++) {
-            int slot = (int) ((count - 1 - back) % size);
             times[slot] = time;
             time -= timeSteps[slot];
+            slot = slot == 0 ? size - 1 : slot - 1;
         }
         return times;
     }
