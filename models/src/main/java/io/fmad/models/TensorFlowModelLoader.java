@@ -227,17 +227,36 @@ final class TensorFlowModelLoader {
         return tags;
     }
 
+    /** DJL's system property for TensorFlow's intra-op threads per session; see {@link #sessionConfig}. */
+    static final String INTRA_OP_THREADS_PROPERTY = "ai.djl.tensorflow.num_intraop_threads";
+
+    /** DJL's system property for TensorFlow's inter-op threads per session; see {@link #sessionConfig}. */
+    static final String INTER_OP_THREADS_PROPERTY = "ai.djl.tensorflow.num_interop_threads";
+
     /**
      * Returns the base64 session config. TensorFlow prefers the GPU for every operation with a GPU
      * kernel whenever a GPU is visible, whatever device DJL selected, so a CPU model hides the GPUs
      * from its session.
      *
+     * <p>On the CPU, a session runs each call in the calling thread with one intra-op thread,
+     * unless the JVM sets DJL's {@value #INTRA_OP_THREADS_PROPERTY} or {@value
+     * #INTER_OP_THREADS_PROPERTY}. Flink already runs one task thread per slot and core, and each
+     * subtask calls the shared model from its own task thread. TensorFlow's default pools of one
+     * thread per core on top of that handed every small batch to other threads and spun while they
+     * waited: the whole job ran 20 % slower with them (docs/benchmarks.md).
+     *
      * <p>NOTE: no GPU host was available to test this, nor the GPU path as a whole.
      */
-    private static String sessionConfig(Device device) {
+    static String sessionConfig(Device device) {
         ConfigProto config = JavacppUtils.getSessionConfig();
         if (!device.isGpu()) {
-            config = config.toBuilder().putDeviceCount("GPU", 0).build();
+            ConfigProto.Builder builder = config.toBuilder().putDeviceCount("GPU", 0);
+            if (System.getProperty(INTRA_OP_THREADS_PROPERTY) == null
+                    && System.getProperty(INTER_OP_THREADS_PROPERTY) == null) {
+                // A negative inter-op count makes TensorFlow run every operation in the caller's thread.
+                builder.setIntraOpParallelismThreads(1).setInterOpParallelismThreads(-1);
+            }
+            config = builder.build();
         }
         return Base64.getEncoder().encodeToString(config.toByteArray());
     }
