@@ -2,6 +2,7 @@ package io.fmad.job.window;
 
 import static io.fmad.job.TestEvents.metric;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.fmad.avro.MetricEvent;
 
@@ -10,6 +11,8 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.storage.JobManagerCheckpointStorage;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OperatorSnapshotUtil;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -284,5 +287,49 @@ class SlidingWindowFunctionTest {
         assertThat(windows).as("points 1-2 appended before, 3 pending in state, 4 after restore").hasSize(1);
         assertThat(windows.get(0).start).isEqualTo(1);
         assertThat(windows.get(0).end).isEqualTo(4);
+    }
+
+    @Test
+    void window_restoresVersion2SnapshotWithPendingEvents() throws Exception {
+        String snapshot = getClass().getResource("window-state-v2.snapshot").getPath();
+        harness.close();
+        harness = newHarness();
+        harness.initializeState(OperatorSnapshotUtil.readStateHandle(snapshot));
+        harness.open();
+
+        send("a", 4, 4);
+        send("b", 7, 7);
+        send("b", 8, 8);
+        send("b", 6, 60);
+        harness.processWatermark(10);
+
+        assertThat(harness.extractOutputValues())
+                .as("a: points 1-2 appended and 3 pending in the snapshot; b: 5 and 6 pending, no window"
+                        + " state; b's second point at 6 is a duplicate")
+                .extracting(window -> window.key, window -> window.start, window -> window.end, window -> window.max[0])
+                .containsExactlyInAnyOrder(tuple("a", 1L, 4L, 4.0), tuple("b", 5L, 8L, 8.0));
+    }
+
+    /**
+     * Writes the golden snapshot of the current state version that a later version's migration test
+     * restores: key "a" with points 1 and 2 appended and 3 pending, key "b" with 5 and 6 pending and
+     * nothing appended. Runs only with {@code -Dfmad.write-window-snapshot=DIR}: run it before
+     * bumping {@link WindowState#CURRENT_VERSION} and copy the file into this package's test
+     * resources.
+     */
+    @Test
+    void writeGoldenSnapshot() throws Exception {
+        String directory = System.getProperty("fmad.write-window-snapshot");
+        Assumptions.assumeTrue(directory != null, "set fmad.write-window-snapshot to write the snapshot");
+        for (int t = 1; t <= 3; t++) {
+            send("a", t, t);
+        }
+        send("b", 5, 5);
+        send("b", 6, 6);
+        harness.processWatermark(2);
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 10L);
+
+        OperatorSnapshotUtil.writeStateHandle(
+                snapshot, directory + "/window-state-v" + WindowState.CURRENT_VERSION + ".snapshot");
     }
 }
