@@ -18,6 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -32,11 +34,16 @@ import java.util.TreeSet;
  * #DUPLICATE_EVENTS_DROPPED}); a duplicate that arrives after the watermark passed the first one
  * is late instead.
  *
+ * <p>Pending events wait in the key's {@link WindowState}, with their values in the order of the
+ * key's channels, so an event costs one state access when it arrives and one when it is appended.
+ * A key has one event-time timer at or before its earliest pending event, not one per event: when
+ * it fires, every pending event the watermark has passed is appended.
+ *
  * <p>Every event that reaches this function is therefore appended ({@value #POINTS_APPENDED}),
  * dropped as late or duplicate, or still pending behind the watermark. Each of the three counters
  * is also an accumulator of the same name, so a finished job reports the totals.
  *
- * <p>A key's channels are the value names of its first event (at most {@value
+ * <p>A key's channels are the value names of its first event to arrive (at most {@value
  * #MAX_VALUES_PER_KEY}). A later event that lacks one of them carries that channel's last value
  * forward ({@code valuesCarriedForward}); names it adds are ignored ({@code valuesIgnored}).
  *
@@ -79,7 +86,7 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
     private final Duration stateTtl;
 
     private transient ValueState<WindowState> state;
-    private transient MapState<Long, MetricEvent> pending;
+    private transient MapState<Long, MetricEvent> legacyPending;
 
     private transient Counter pointsAppended;
     private transient Counter windowsEmitted;
@@ -121,9 +128,9 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
                                 KeyedStateExpiry.expireAfterWrite(
                                         new ValueStateDescriptor<>("window", TypeInformation.of(WindowState.class)),
                                         stateTtl));
-        // No time-to-live here: every pending event has a timer that removes it once the watermark
-        // passes, and TTL's per-access cleanup of a map with many entries made replays 4 times slower.
-        pending =
+        // Before state version 3, waiting events had a map state of their own. It is read once per
+        // key restored from such state, and stays empty otherwise.
+        legacyPending =
                 getRuntimeContext()
                         .getMapState(
                                 new MapStateDescriptor<>(
@@ -150,9 +157,9 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
             throws Exception {
         long timestamp = event.getTimestamp().toEpochMilli();
         long watermark = ctx.timerService().currentWatermark();
-        WindowState current = state.value();
+        WindowState current = current(ctx, event);
 
-        if (timestamp <= watermark || (current != null && timestamp <= current.lastTimestamp)) {
+        if (timestamp <= watermark || timestamp <= current.lastTimestamp) {
             lateEventsDropped.inc();
             lateEventsDroppedTotal.add(1L);
             if (!lateWarned) {
@@ -166,36 +173,126 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
             }
             return;
         }
-        if (pending.contains(timestamp)) {
+        int found = current.findPending(timestamp);
+        if (found >= 0) {
             duplicateEventsDropped.inc();
             duplicateEventsDroppedTotal.add(1L);
             LOG.debug("Dropping duplicate event of key '{}' at {}", ctx.getCurrentKey(), timestamp);
             return;
         }
-        pending.put(timestamp, event);
-        ctx.timerService().registerEventTimeTimer(timestamp);
+        int index = -found - 1;
+        addPending(current, index, timestamp, event.getValues());
+        state.update(current);
+        if (index == 0) {
+            // A timer at or before the earliest waiting event always exists; see onTimer.
+            ctx.timerService().registerEventTimeTimer(timestamp);
+        }
     }
 
+    /**
+     * Appends every waiting event that the watermark has passed, in time order, and emits the windows
+     * they complete. Then registers a timer for the earliest event still waiting, so that while any
+     * event waits, a timer at or before its time exists. Timers whose events an earlier timer already
+     * appended find nothing to do.
+     */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SeriesWindow> out)
             throws Exception {
-        MetricEvent event = pending.get(timestamp);
-        if (event == null) {
+        WindowState current = current(ctx, null);
+        if (current == null || current.pendingCount == 0) {
             return;
         }
-        pending.remove(timestamp);
-
-        WindowState current = state.value();
-        if (current == null || !current.upgrade()) {
-            current = WindowState.create(channelNames(event), windowSize);
+        long watermark = ctx.timerService().currentWatermark();
+        int ready = 0;
+        while (ready < current.pendingCount && current.pendingTimes[ready] <= watermark) {
+            append(current, ready, current.pendingTimes[ready]);
+            ready++;
+            long count = current.count;
+            if (count >= windowSize && (count - windowSize) % slide == 0) {
+                out.collect(toWindow(ctx.getCurrentKey(), current));
+                windowsEmitted.inc();
+            }
         }
-        append(current, event, timestamp);
+        current.removePending(ready);
         state.update(current);
+        if (current.pendingCount > 0) {
+            ctx.timerService().registerEventTimeTimer(current.pendingTimes[0]);
+        }
+    }
 
-        long count = current.count;
-        if (count >= windowSize && (count - windowSize) % slide == 0) {
-            out.collect(toWindow(ctx.getCurrentKey(), current));
-            windowsEmitted.inc();
+    /**
+     * Returns the key's state at {@link WindowState#CURRENT_VERSION}. A key without state gets new
+     * state with the channels of {@code event}, the first event of the key to arrive; it is stored
+     * only once an event waits in it. State of an older version, and a key that had only waiting
+     * events then, gets the waiting events of the old map state moved in. Returns null only when
+     * {@code event} is null and the key has no state.
+     */
+    private WindowState current(Context ctx, MetricEvent event) throws Exception {
+        WindowState current = state.value();
+        if (current != null && current.version == WindowState.CURRENT_VERSION) {
+            return current;
+        }
+        List<Map.Entry<Long, MetricEvent>> waiting = drainLegacyPending();
+        boolean changed = !waiting.isEmpty();
+        if (current != null) {
+            if (current.upgrade()) {
+                changed = true;
+            } else {
+                current = null; // a layout this code does not know: the key starts over
+            }
+        }
+        if (current == null) {
+            MetricEvent first = waiting.isEmpty() ? event : waiting.get(0).getValue();
+            if (first == null) {
+                return null;
+            }
+            current = WindowState.create(channelNames(first), windowSize);
+        }
+        for (Map.Entry<Long, MetricEvent> entry : waiting) {
+            int found = current.findPending(entry.getKey());
+            if (found < 0 && entry.getKey() > current.lastTimestamp) {
+                addPending(current, -found - 1, entry.getKey(), entry.getValue().getValues());
+            }
+        }
+        if (changed) {
+            state.update(current);
+            if (current.pendingCount > 0) {
+                ctx.timerService().registerEventTimeTimer(current.pendingTimes[0]);
+            }
+        }
+        return current;
+    }
+
+    /** Removes and returns, by time, the waiting events that state before version 3 kept in map state. */
+    private List<Map.Entry<Long, MetricEvent>> drainLegacyPending() throws Exception {
+        if (legacyPending.isEmpty()) {
+            return List.of();
+        }
+        List<Map.Entry<Long, MetricEvent>> waiting = new ArrayList<>();
+        for (Map.Entry<Long, MetricEvent> entry : legacyPending.entries()) {
+            waiting.add(Map.entry(entry.getKey(), entry.getValue()));
+        }
+        waiting.sort(Map.Entry.comparingByKey());
+        legacyPending.clear();
+        return waiting;
+    }
+
+    /** Stores an event's values in the order of the key's channels, NaN for those it lacks. */
+    private void addPending(WindowState current, int index, long timestamp, Map<String, Double> values) {
+        int offset = current.insertPending(index, timestamp);
+        int channels = current.channels();
+        int matched = 0;
+        for (int c = 0; c < channels; c++) {
+            Double value = values.get(current.valueNames[c]);
+            if (value == null) {
+                current.pendingValues[offset + c] = Double.NaN;
+            } else {
+                matched++;
+                current.pendingValues[offset + c] = value;
+            }
+        }
+        if (values.size() > matched) {
+            valuesIgnored.inc(values.size() - matched);
         }
     }
 
@@ -206,33 +303,25 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
         }
         while (names.size() > MAX_VALUES_PER_KEY) {
             names.pollLast();
-            valuesIgnored.inc();
         }
         return names.toArray(new String[0]);
     }
 
-    private void append(WindowState current, MetricEvent event, long timestamp) {
+    /** Appends waiting event {@code index}; a value it lacks carries the channel's last value forward. */
+    private void append(WindowState current, int index, long timestamp) {
         int slot = (int) (current.count % windowSize);
         int channels = current.channels();
-        Map<?, Double> values = event.getValues();
+        int offset = index * channels;
 
-        int matched = 0;
         for (int c = 0; c < channels; c++) {
-            Double value = values.get(current.valueNames[c]);
-            double x;
-            if (value == null) {
+            double x = current.pendingValues[offset + c];
+            if (Double.isNaN(x)) {
                 valuesCarriedForward.inc();
                 x = current.lastValues[c];
-            } else {
-                matched++;
-                x = value;
             }
             current.values[c * windowSize + slot] = x;
             current.lastValues[c] = x;
             updateBaseline(current, c, x, baselineSpan);
-        }
-        if (values.size() > matched) {
-            valuesIgnored.inc(values.size() - matched);
         }
 
         current.setTime(slot, timestamp);

@@ -1,5 +1,7 @@
 package io.fmad.job.window;
 
+import java.util.Arrays;
+
 /**
  * Per-key state of {@link SlidingWindowFunction}: a ring buffer of the last points and the
  * exponentially weighted baseline of each channel. A Flink POJO with flat arrays, so it
@@ -9,9 +11,11 @@ public class WindowState {
 
     /**
      * Version of this layout, written with the state. Version 2 stores the points' times as int steps
-     * instead of epoch milliseconds; {@link #upgrade} converts state of version 1.
+     * instead of epoch milliseconds; {@link #upgrade} converts state of version 1. Version 3 keeps
+     * the events that wait for the watermark here ({@link #pendingTimes}); earlier versions kept them
+     * in a map state of their own, which {@link SlidingWindowFunction} moves here on restore.
      */
-    public static final int CURRENT_VERSION = 2;
+    public static final int CURRENT_VERSION = 3;
 
     public int version = CURRENT_VERSION;
     /** Channel names, sorted; fixed by the key's first event. */
@@ -36,6 +40,17 @@ public class WindowState {
     public double[] lastValues;
     public double[] baselineMean;
     public double[] baselineVariance;
+    /**
+     * Event times of the events that wait for the watermark, ascending, in the first {@link
+     * #pendingCount} entries; null when none waits.
+     */
+    public long[] pendingTimes;
+    /**
+     * Values of the waiting events, event {@code i}'s channel {@code c} at {@code i * channels + c};
+     * NaN where the event lacks the channel (valid values are finite).
+     */
+    public double[] pendingValues;
+    public int pendingCount;
 
     public WindowState() {}
 
@@ -61,12 +76,17 @@ public class WindowState {
     }
 
     /**
-     * Brings state of version 1 to {@link #CURRENT_VERSION} in place: its times become steps when every
-     * gap within the ring fits an int, and stay epoch milliseconds otherwise. Returns false, changing
+     * Brings state of an older version to {@link #CURRENT_VERSION} in place. The times of version 1
+     * become steps when every gap within the ring fits an int, and stay epoch milliseconds otherwise;
+     * version 2 differs only in having no waiting events here. Returns false, changing
      * nothing, for a version this code does not know, so the caller must start the key over.
      */
     public boolean upgrade() {
         if (version == CURRENT_VERSION) {
+            return true;
+        }
+        if (version == 2) {
+            version = CURRENT_VERSION;
             return true;
         }
         if (version != 1 || timestamps == null) {
@@ -125,5 +145,59 @@ public class WindowState {
             slot = slot == 0 ? size - 1 : slot - 1;
         }
         return times;
+    }
+
+    /**
+     * Returns the index in the waiting events of an event at {@code timestamp}, or {@code -(insertion
+     * point) - 1} when none waits at that time, as {@link Arrays#binarySearch} does.
+     */
+    int findPending(long timestamp) {
+        return pendingCount == 0 ? -1 : Arrays.binarySearch(pendingTimes, 0, pendingCount, timestamp);
+    }
+
+    /**
+     * Inserts a waiting event at {@code index}, a value {@link #findPending} returned negated and less
+     * one, and returns the start of its values in {@link #pendingValues} for the caller to fill.
+     */
+    int insertPending(int index, long timestamp) {
+        int channels = channels();
+        if (pendingTimes == null) {
+            pendingTimes = new long[1];
+            pendingValues = new double[channels];
+        } else if (pendingCount == pendingTimes.length) {
+            pendingTimes = Arrays.copyOf(pendingTimes, pendingCount * 2);
+            pendingValues = Arrays.copyOf(pendingValues, pendingCount * 2 * channels);
+        }
+        System.arraycopy(pendingTimes, index, pendingTimes, index + 1, pendingCount - index);
+        System.arraycopy(
+                pendingValues, index * channels, pendingValues, (index + 1) * channels, (pendingCount - index) * channels);
+        pendingTimes[index] = timestamp;
+        pendingCount++;
+        return index * channels;
+    }
+
+    /**
+     * Removes the first {@code n} waiting events. Drops the buffers when none is left, and halves them
+     * when a quarter or less is in use: checkpoints write the buffers whole, and a burst, such as a
+     * replay that reads ahead of the watermark, would otherwise leave every key's buffers large.
+     */
+    void removePending(int n) {
+        if (n >= pendingCount) {
+            pendingTimes = null;
+            pendingValues = null;
+            pendingCount = 0;
+            return;
+        }
+        int channels = channels();
+        int left = pendingCount - n;
+        if (left <= pendingTimes.length / 4) {
+            int capacity = pendingTimes.length / 2;
+            pendingTimes = Arrays.copyOfRange(pendingTimes, n, n + capacity);
+            pendingValues = Arrays.copyOfRange(pendingValues, n * channels, (n + capacity) * channels);
+        } else {
+            System.arraycopy(pendingTimes, n, pendingTimes, 0, left);
+            System.arraycopy(pendingValues, n * channels, pendingValues, 0, left * channels);
+        }
+        pendingCount = left;
     }
 }

@@ -80,6 +80,26 @@ class SlidingWindowFunctionTest {
     }
 
     @Test
+    void window_oneTimerPerKeyWhileEventsWait() throws Exception {
+        for (int t = 10; t <= 100; t++) {
+            send("a", t, t);
+        }
+        send("a", 5, 5);
+        assertThat(harness.numEventTimeTimers()).as("one timer for the first event, one for the earlier 5").isEqualTo(2);
+
+        harness.processWatermark(50);
+        assertThat(harness.extractOutputValues()).as("points 5 and 10-50 appended, 4 windows a slide apart")
+                .extracting(window -> window.end)
+                .containsExactly(12L, 14L, 16L, 18L, 20L, 22L, 24L, 26L, 28L, 30L, 32L, 34L, 36L, 38L, 40L,
+                        42L, 44L, 46L, 48L, 50L);
+        assertThat(harness.numEventTimeTimers()).as("one timer left, for point 51").isEqualTo(1);
+
+        harness.processWatermark(100);
+        assertThat(harness.extractOutputValues()).hasSize(45);
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
     void window_recordsTimesOfExtremesAndDeparture() throws Exception {
         for (int t = 1; t <= 21; t++) {
             send("a", t, 10 + t % 2);

@@ -89,4 +89,33 @@ class WindowStateTest {
         state.lastTimestamp = timestamps[(int) ((count - 1) % timestamps.length)];
         return state;
     }
+
+    @Test
+    void pending_keptInTimeOrderAndShrunkAfterABurst() {
+        WindowState state = WindowState.create(new String[] {"x", "y"}, 4);
+        for (long t = 100; t >= 1; t--) {
+            int index = -state.findPending(t) - 1;
+            int offset = state.insertPending(index, t);
+            state.pendingValues[offset] = t;
+            state.pendingValues[offset + 1] = -t;
+        }
+        assertThat(state.findPending(50)).isEqualTo(49);
+        assertThat(state.findPending(101)).isEqualTo(-101);
+
+        state.removePending(90);
+
+        assertThat(state.pendingCount).isEqualTo(10);
+        assertThat(state.pendingTimes).as("a quarter or less in use halves the buffers").hasSize(64);
+        assertThat(state.pendingValues).hasSize(128);
+        for (int i = 0; i < 10; i++) {
+            assertThat(state.pendingTimes[i]).isEqualTo(91 + i);
+            assertThat(state.pendingValues[2 * i]).isEqualTo(91.0 + i);
+            assertThat(state.pendingValues[2 * i + 1]).isEqualTo(-91.0 - i);
+        }
+
+        state.removePending(10);
+        assertThat(state.pendingCount).isZero();
+        assertThat(state.pendingTimes).isNull();
+        assertThat(state.pendingValues).isNull();
+    }
 }
