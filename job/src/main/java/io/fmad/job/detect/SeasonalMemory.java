@@ -30,8 +30,10 @@ final class SeasonalMemory {
     static double nearestSeasonalDistance(DetectorState state, float[] embeddings, int channel, int period) {
         int dim = state.embeddingDim;
         double best = Double.POSITIVE_INFINITY;
-        for (int age = 1; age <= state.memoryFilled; age++) {
-            int slot = EmbeddingMemory.slot(state, age);
+        int capacity = EmbeddingMemory.capacity(state);
+        // The slot of age 1, then one slot back per age: a floorMod per entry cost more than the distances.
+        int slot = state.memoryFilled == 0 ? 0 : EmbeddingMemory.slot(state, 1);
+        for (int age = 1; age <= state.memoryFilled; age++, slot = slot == 0 ? capacity - 1 : slot - 1) {
             int windowAge = EmbeddingMemory.windowAge(state, slot, state.windowsSeen);
             // Only sampled windows count, so the signal does not depend on which windows alerted.
             if (!matchesLag(windowAge, period) || !EmbeddingMemory.isSampled(state.windowsSeen - windowAge)) {
