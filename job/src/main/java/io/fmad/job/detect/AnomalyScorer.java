@@ -313,9 +313,8 @@ public final class AnomalyScorer {
     /**
      * Returns the value that {@code values[k]} would hold after sorting, and reorders {@code values}
      * on the way. Quickselect with a median-of-three pivot and branch-free partitions, then an
-     * insertion sort of the last few values: a window's 63 steps gave the branches of Hoare's
-     * partition a misprediction per value or two, and this takes less than half the time. Values
-     * must not be NaN.
+     * insertion sort of the last few values. Hoare's partition mispredicted a branch for about every
+     * value of a window's 63 steps, and took more than twice as long. Values must not be NaN.
      */
     static double select(double[] values, int k) {
         int low = 0;
@@ -353,9 +352,9 @@ public final class AnomalyScorer {
     private static final int SELECT_INSERTION_LIMIT = 8;
 
     /**
-     * Moves the values of {@code values[from..to]} that are below {@code pivot} ({@code below}), or
-     * equal to it, to the front of that range, without a data-dependent branch, and returns the index
-     * after the last one moved.
+     * Moves the values of {@code values[from..to]} below {@code pivot} (when {@code below}) or equal
+     * to it (otherwise) to the front of that range without a data-dependent branch. Returns the index
+     * after the last value moved.
      */
     private static int partition(double[] values, int from, int to, double pivot, boolean below) {
         int store = from;

@@ -77,8 +77,8 @@ public class WindowState {
 
     /**
      * Brings state of an older version to {@link #CURRENT_VERSION} in place. The times of version 1
-     * become steps when every gap within the ring fits an int, and stay epoch milliseconds otherwise;
-     * version 2 differs only in having no waiting events here. Returns false, changing
+     * become steps when every gap within the ring fits an int, and stay epoch milliseconds otherwise.
+     * Version 2 differs only in having no waiting events here. Returns false, changing
      * nothing, for a version this code does not know, so the caller must start the key over.
      */
     public boolean upgrade() {
@@ -178,8 +178,8 @@ public class WindowState {
 
     /**
      * Removes the first {@code n} waiting events. Drops the buffers when none is left, and halves them
-     * when a quarter or less is in use: checkpoints write the buffers whole, and a burst, such as a
-     * replay that reads ahead of the watermark, would otherwise leave every key's buffers large.
+     * when a quarter or less is in use. Checkpoints write the buffers whole, so without this a burst,
+     * such as a replay that reads ahead of the watermark, would leave every key's buffers large.
      */
     void removePending(int n) {
         if (n >= pendingCount) {
