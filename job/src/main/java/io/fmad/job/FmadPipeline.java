@@ -360,8 +360,8 @@ public final class FmadPipeline {
         // Avro event after the source, each window before the encoder. Reuse is safe here because
         // every operator builds a new record for each output and keeps no chained input after it
         // returns, except the encoder, whose buffered windows the window function never touches
-        // again. Records that operators keep (pending events, Async I/O's queue) arrive over the
-        // network, or Flink copies them.
+        // again. The window function copies the values of waiting events into its state, and
+        // Flink's Async I/O operator copies its input when reuse is on.
         if (flink.getOptional(PipelineOptions.OBJECT_REUSE).isEmpty()) {
             env.getConfig().enableObjectReuse();
         }

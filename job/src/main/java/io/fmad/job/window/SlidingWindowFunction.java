@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -36,14 +37,16 @@ import java.util.TreeSet;
  *
  * <p>Pending events wait in the key's {@link WindowState}, with their values in the order of the
  * key's channels, so an event costs one state access when it arrives and one when it is appended.
- * A key has one event-time timer at or before its earliest pending event, not one per event: when
- * it fires, every pending event the watermark has passed is appended.
+ * A key has one event-time timer, at its earliest pending event, not one per event: when it fires,
+ * every pending event the watermark has passed is appended. If the key's state expires ({@code
+ * state.ttl} without a write) while events wait, because the watermark stalled that long, the
+ * events are lost with it, and the timer counts it in {@value #WAITING_EVENTS_EXPIRED}.
  *
  * <p>Every event that reaches this function is therefore appended ({@value #POINTS_APPENDED}),
  * dropped as late or duplicate, or still pending behind the watermark. Each of the three counters
  * is also an accumulator of the same name, so a finished job reports the totals.
  *
- * <p>A key's channels are the value names of its first event to arrive (at most {@value
+ * <p>A key's channels are the value names of its first point, its earliest event (at most {@value
  * #MAX_VALUES_PER_KEY}). A later event that lacks one of them carries that channel's last value
  * forward ({@code valuesCarriedForward}); names it adds are ignored ({@code valuesIgnored}).
  *
@@ -77,6 +80,12 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
     /** Counter and accumulator: events dropped because the watermark had passed their time. */
     public static final String LATE_EVENTS_DROPPED = "lateEventsDropped";
 
+    /**
+     * Counter: timers that found their key's window state expired while events waited. Each stands
+     * for at least one waiting event lost with the expired state.
+     */
+    public static final String WAITING_EVENTS_EXPIRED = "waitingEventsExpired";
+
     /** Counter and accumulator: events dropped because a pending event of the key had their time. */
     public static final String DUPLICATE_EVENTS_DROPPED = "duplicateEventsDropped";
 
@@ -94,6 +103,7 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
     private transient Counter duplicateEventsDropped;
     private transient Counter valuesCarriedForward;
     private transient Counter valuesIgnored;
+    private transient Counter waitingEventsExpired;
     private transient LongCounter pointsAppendedTotal;
     private transient LongCounter lateEventsDroppedTotal;
     private transient LongCounter duplicateEventsDroppedTotal;
@@ -143,6 +153,7 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
         duplicateEventsDropped = metrics.counter(DUPLICATE_EVENTS_DROPPED);
         valuesCarriedForward = metrics.counter("valuesCarriedForward");
         valuesIgnored = metrics.counter("valuesIgnored");
+        waitingEventsExpired = metrics.counter(WAITING_EVENTS_EXPIRED);
 
         pointsAppendedTotal = new LongCounter();
         lateEventsDroppedTotal = new LongCounter();
@@ -181,28 +192,43 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
             return;
         }
         int index = -found - 1;
+        if (current.count == 0) {
+            current = withNamesOf(current, event.getValues());
+        }
         addPending(current, index, timestamp, event.getValues());
         state.update(current);
         if (index == 0) {
-            // A timer at or before the earliest waiting event always exists; see onTimer.
+            // The key's one timer moves to the new earliest waiting event; see onTimer.
             ctx.timerService().registerEventTimeTimer(timestamp);
+            if (current.pendingCount > 1) {
+                ctx.timerService().deleteEventTimeTimer(current.pendingTimes[1]);
+            }
         }
     }
 
     /**
      * Appends every waiting event that the watermark has passed, in time order, and emits the windows
      * they complete. Then registers a timer for the earliest event still waiting, so that while any
-     * event waits, a timer at or before its time exists. Timers whose events an earlier timer already
-     * appended find nothing to do.
+     * event waits, a timer at its time exists. Timers of state version 2, one per event, find
+     * nothing to do once an earlier timer appended their events.
      */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SeriesWindow> out)
             throws Exception {
         WindowState current = current(ctx, null);
-        if (current == null || current.pendingCount == 0) {
+        if (current == null) {
+            // Only a key whose window state expired (state.ttl without a write) while events
+            // waited, because the watermark stalled that long, has a timer and no state.
+            waitingEventsExpired.inc();
+            return;
+        }
+        if (current.pendingCount == 0) {
             return;
         }
         long watermark = ctx.timerService().currentWatermark();
+        if (current.count == 0 && current.pendingTimes[0] <= watermark) {
+            current = withChannelsOfEarliest(current);
+        }
         int ready = 0;
         while (ready < current.pendingCount && current.pendingTimes[ready] <= watermark) {
             append(current, ready, current.pendingTimes[ready]);
@@ -222,8 +248,8 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
 
     /**
      * Returns the key's state at {@link WindowState#CURRENT_VERSION}. A key without state gets new
-     * state with the channels of {@code event}, the first event of the key to arrive; it is stored
-     * only once an event waits in it. State of an older version, and a key that had only waiting
+     * state with the value names of {@code event} as channels, until its first point fixes them; it
+     * is stored only once an event waits in it. State of an older version, and a key that had only waiting
      * events then, gets the waiting events of the old map state moved in. Returns null only when
      * {@code event} is null and the key has no state.
      */
@@ -294,6 +320,67 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
         if (values.size() > matched) {
             valuesIgnored.inc(values.size() - matched);
         }
+    }
+
+    /**
+     * Returns state whose channels also include the value names in {@code values}, for a key with no
+     * point yet: its channels are fixed only when its first point, the earliest event, is appended
+     * ({@link #withChannelsOfEarliest}). Until then they are the names of every waiting event, at most
+     * {@value #MAX_VALUES_PER_KEY}.
+     */
+    private WindowState withNamesOf(WindowState current, Map<String, Double> values) {
+        TreeSet<String> names = new TreeSet<>(Arrays.asList(current.valueNames));
+        if (names.containsAll(values.keySet())) {
+            return current;
+        }
+        for (String name : values.keySet()) {
+            if (names.size() < MAX_VALUES_PER_KEY || names.contains(name)) {
+                names.add(name);
+            }
+        }
+        return withChannels(current, names.toArray(new String[0]));
+    }
+
+    /**
+     * Returns state whose channels are the value names of the earliest waiting event, before it
+     * becomes the key's first point. Values of the other waiting events under other names are
+     * ignored and counted.
+     */
+    private WindowState withChannelsOfEarliest(WindowState current) {
+        List<String> names = new ArrayList<>();
+        for (int c = 0; c < current.channels(); c++) {
+            if (!Double.isNaN(current.pendingValues[c])) {
+                names.add(current.valueNames[c]);
+            }
+        }
+        return withChannels(current, names.toArray(new String[0]));
+    }
+
+    /**
+     * Returns new state, with no point, whose channels are {@code names} (sorted) and whose waiting
+     * events are those of {@code current}, their values moved by name. Values under names that
+     * {@code names} lacks are counted as ignored.
+     */
+    private WindowState withChannels(WindowState current, String[] names) {
+        if (Arrays.equals(names, current.valueNames)) {
+            return current;
+        }
+        WindowState next = WindowState.create(names, windowSize);
+        int oldChannels = current.channels();
+        for (int i = 0; i < current.pendingCount; i++) {
+            int offset = next.insertPending(i, current.pendingTimes[i]);
+            Arrays.fill(next.pendingValues, offset, offset + names.length, Double.NaN);
+            for (int c = 0; c < oldChannels; c++) {
+                double value = current.pendingValues[i * oldChannels + c];
+                int channel = Arrays.binarySearch(names, current.valueNames[c]);
+                if (channel >= 0) {
+                    next.pendingValues[offset + channel] = value;
+                } else if (!Double.isNaN(value)) {
+                    valuesIgnored.inc();
+                }
+            }
+        }
+        return next;
     }
 
     private String[] channelNames(MetricEvent event) {

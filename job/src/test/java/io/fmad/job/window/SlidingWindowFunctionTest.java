@@ -85,7 +85,7 @@ class SlidingWindowFunctionTest {
             send("a", t, t);
         }
         send("a", 5, 5);
-        assertThat(harness.numEventTimeTimers()).as("one timer for the first event, one for the earlier 5").isEqualTo(2);
+        assertThat(harness.numEventTimeTimers()).as("one timer, moved to the earlier 5").isEqualTo(1);
 
         harness.processWatermark(50);
         assertThat(harness.extractOutputValues()).as("points 5 and 10-50 appended, 4 windows a slide apart")
@@ -96,6 +96,62 @@ class SlidingWindowFunctionTest {
 
         harness.processWatermark(100);
         assertThat(harness.extractOutputValues()).hasSize(45);
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void window_reverseOrderKeepsOneTimer() throws Exception {
+        for (int t = 500; t >= 1; t--) {
+            send("a", t, t);
+        }
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+
+        harness.processWatermark(500);
+
+        assertThat(harness.extractOutputValues()).hasSize(249);
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void window_channelsFromEarliestEventNotFirstArrival() throws Exception {
+        harness.processElement(metric("a", 2, Map.of("cpu", 50.0, "mem", 1000.0)), 2);
+        harness.processElement(metric("a", 1, Map.of("cpu", 40.0)), 1);
+        harness.processElement(metric("a", 3, Map.of("cpu", 60.0, "mem", 1000.0)), 3);
+        harness.processElement(metric("a", 4, Map.of("cpu", 70.0, "mem", 1000.0)), 4);
+        harness.processWatermark(4);
+
+        List<SeriesWindow> windows = harness.extractOutputValues();
+        assertThat(windows).hasSize(1);
+        assertThat(windows.get(0).valueNames).as("the earliest event names the channels").containsExactly("cpu");
+        assertThat(windows.get(0).min[0]).isEqualTo(40.0);
+        assertThat(windows.get(0).max[0]).isEqualTo(70.0);
+    }
+
+    @Test
+    void window_earliestEventWithMoreNamesWidensChannels() throws Exception {
+        harness.processElement(metric("a", 2, Map.of("cpu", 50.0)), 2);
+        harness.processElement(metric("a", 1, Map.of("cpu", 40.0, "mem", 900.0)), 1);
+        harness.processElement(metric("a", 3, Map.of("cpu", 60.0, "mem", 1100.0)), 3);
+        harness.processElement(metric("a", 4, Map.of("cpu", 70.0, "mem", 1200.0)), 4);
+        harness.processWatermark(4);
+
+        SeriesWindow window = harness.extractOutputValues().get(0);
+        assertThat(window.valueNames).containsExactly("cpu", "mem");
+        assertThat(window.min[1]).as("point 2 carries mem forward from point 1").isEqualTo(900.0);
+        assertThat(window.max[1]).isEqualTo(1200.0);
+    }
+
+    @Test
+    void window_expiredStateWithWaitingEventsCounted() throws Exception {
+        harness.setStateTtlProcessingTime(0);
+        for (int t = 1; t <= 6; t++) {
+            send("a", t, t);
+        }
+        harness.setStateTtlProcessingTime(STATE_TTL.toMillis() + 1);
+
+        harness.processWatermark(100);
+
+        assertThat(harness.extractOutputValues()).as("the waiting events expired with the state").isEmpty();
         assertThat(harness.numEventTimeTimers()).isZero();
     }
 
