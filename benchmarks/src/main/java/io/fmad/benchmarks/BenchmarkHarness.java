@@ -199,7 +199,12 @@ public final class BenchmarkHarness {
                             case "--variants" -> {
                                 List<Variant> variants = new ArrayList<>();
                                 for (String label : value.split(",")) {
-                                    variants.add(Variant.parse(label.trim()));
+                                    try {
+                                        variants.add(Variant.parse(label.trim()));
+                                    } catch (IllegalArgumentException e) {
+                                        throw new IllegalArgumentException("Invalid " + name + " " + value + ": "
+                                                + e.getMessage(), e);
+                                    }
                                 }
                                 settings.variants = variants;
                             }
@@ -237,13 +242,18 @@ public final class BenchmarkHarness {
          * report a meaningless rate.
          */
         void validateJobOptions() {
-            Map<String, String> options = new LinkedHashMap<>(jobOptions);
-            options.putAll(LatencyRun.liveOptions(latencyOutOfOrderness));
             FmadConfig config;
             try {
-                config = FmadConfig.from(options);
+                config = FmadConfig.from(jobOptions);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("Invalid --set or --latency-out-of-orderness: " + e.getMessage(), e);
+                throw new IllegalArgumentException("Invalid --set: " + e.getMessage(), e);
+            }
+            Map<String, String> options = new LinkedHashMap<>(jobOptions);
+            options.putAll(LatencyRun.liveOptions(latencyOutOfOrderness));
+            try {
+                FmadConfig.from(options);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("Invalid --latency-out-of-orderness: " + e.getMessage(), e);
             }
             if (!variants.contains(Variant.FMAD)) {
                 return;

@@ -105,5 +105,12 @@ class HarnessPartsTest {
         assertThatThrownBy(() -> BenchmarkHarness.Settings.parse(new String[] {"--set", "unknown.option=1"})
                         .validateJobOptions())
                 .hasMessageContaining("unknown.option");
+        assertThatThrownBy(() -> BenchmarkHarness.Settings.parse(new String[] {"--set", "encoder.batch-size=0"})
+                        .validateJobOptions())
+                .hasMessageStartingWith("Invalid --set:")
+                .hasMessageContaining("encoder.batch-size");
+        assertThatThrownBy(() -> BenchmarkHarness.Settings.parse(new String[] {"--variants", "fmad,bogus"}))
+                .hasMessageContaining("--variants")
+                .hasMessageContaining("bogus");
     }
 }
