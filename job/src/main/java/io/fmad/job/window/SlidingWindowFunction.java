@@ -168,20 +168,15 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
             throws Exception {
         long timestamp = event.getTimestamp().toEpochMilli();
         long watermark = ctx.timerService().currentWatermark();
+        // Behind the watermark is late whatever the state holds, so the state is not even read:
+        // a replay of old data for new keys would otherwise build state for every late event.
+        if (timestamp <= watermark) {
+            dropLate(ctx, timestamp, watermark);
+            return;
+        }
         WindowState current = current(ctx, event);
-
-        if (timestamp <= watermark || timestamp <= current.lastTimestamp) {
-            lateEventsDropped.inc();
-            lateEventsDroppedTotal.add(1L);
-            if (!lateWarned) {
-                lateWarned = true;
-                LOG.warn(
-                        "Dropping late event of key '{}' at {} (watermark {}); further late events"
-                                + " are counted in lateEventsDropped without a log line.",
-                        ctx.getCurrentKey(),
-                        timestamp,
-                        watermark);
-            }
+        if (timestamp <= current.lastTimestamp) {
+            dropLate(ctx, timestamp, watermark);
             return;
         }
         int found = current.findPending(timestamp);
@@ -203,6 +198,20 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
             if (current.pendingCount > 1) {
                 ctx.timerService().deleteEventTimeTimer(current.pendingTimes[1]);
             }
+        }
+    }
+
+    private void dropLate(Context ctx, long timestamp, long watermark) {
+        lateEventsDropped.inc();
+        lateEventsDroppedTotal.add(1L);
+        if (!lateWarned) {
+            lateWarned = true;
+            LOG.warn(
+                    "Dropping late event of key '{}' at {} (watermark {}); further late events"
+                            + " are counted in lateEventsDropped without a log line.",
+                    ctx.getCurrentKey(),
+                    timestamp,
+                    watermark);
         }
     }
 
@@ -248,10 +257,10 @@ public class SlidingWindowFunction extends KeyedProcessFunction<String, MetricEv
 
     /**
      * Returns the key's state at {@link WindowState#CURRENT_VERSION}. A key without state gets new
-     * state with the value names of {@code event} as channels, until its first point fixes them; it
-     * is stored only once an event waits in it. State of an older version, and a key that had only waiting
-     * events then, gets the waiting events of the old map state moved in. Returns null only when
-     * {@code event} is null and the key has no state.
+     * state with the value names of {@code event} as channels, until its first point fixes them. That
+     * state is stored only once an event waits in it. State of an older version, and a key that had
+     * only waiting events then, gets the waiting events of the old map state moved in. Returns null
+     * only when {@code event} is null and the key has no state.
      */
     private WindowState current(Context ctx, MetricEvent event) throws Exception {
         WindowState current = state.value();
