@@ -168,18 +168,38 @@ final class LatencyRun {
         }
     }
 
+    /** A daemon thread that runs a loop while {@link #running} is set, until {@link #stop}. */
+    private abstract static class BackgroundLoop {
+
+        final AtomicBoolean running = new AtomicBoolean();
+        private Thread thread;
+
+        void start(String name, Runnable loop) {
+            running.set(true);
+            thread = new Thread(loop, name);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        /** Ends the loop and waits up to 30 s for its thread. */
+        void stop() throws InterruptedException {
+            running.set(false);
+            if (thread != null) {
+                thread.join(TimeUnit.SECONDS.toMillis(30));
+            }
+        }
+    }
+
     /** Writes live events at a fixed rate, one key after another, stamped with the send time. */
-    private static final class LiveProducer {
+    private static final class LiveProducer extends BackgroundLoop {
 
         private final String bootstrapServers;
         private final String topic;
         private final SyntheticMetrics metrics;
         private final long firstRound;
         private final double rate;
-        private final AtomicBoolean running = new AtomicBoolean();
         private final List<long[]> sendLog = Collections.synchronizedList(new ArrayList<>());
         private final AtomicLong sent = new AtomicLong();
-        private Thread thread;
 
         LiveProducer(String bootstrapServers, String topic, SyntheticMetrics metrics, long firstRound, double rate) {
             this.bootstrapServers = bootstrapServers;
@@ -190,17 +210,7 @@ final class LatencyRun {
         }
 
         void start() {
-            running.set(true);
-            thread = new Thread(this::produce, "live-producer");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        void stop() throws InterruptedException {
-            running.set(false);
-            if (thread != null) {
-                thread.join(TimeUnit.SECONDS.toMillis(30));
-            }
+            start("live-producer", this::produce);
         }
 
         /** Events sent between two wall-clock times, from the per-second log. */
@@ -257,13 +267,11 @@ final class LatencyRun {
     }
 
     /** Reads alerts and records, per OPEN or UPDATE alert, its window end and when it arrived. */
-    private static final class AlertConsumer {
+    private static final class AlertConsumer extends BackgroundLoop {
 
         private final Properties properties = new Properties();
         private final String topic;
-        private final AtomicBoolean running = new AtomicBoolean();
         private final List<long[]> arrivals = Collections.synchronizedList(new ArrayList<>());
-        private Thread thread;
 
         AlertConsumer(String bootstrapServers, String topic, String isolation) {
             this.topic = topic;
@@ -278,17 +286,7 @@ final class LatencyRun {
         }
 
         void start() {
-            running.set(true);
-            thread = new Thread(this::consume, "alert-consumer-" + properties.getProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG));
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        void stop() throws InterruptedException {
-            running.set(false);
-            if (thread != null) {
-                thread.join(TimeUnit.SECONDS.toMillis(30));
-            }
+            start("alert-consumer-" + properties.getProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG), this::consume);
         }
 
         /** Latencies, in milliseconds, of the alerts whose window ends in [from, to). */
