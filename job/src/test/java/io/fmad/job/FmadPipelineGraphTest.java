@@ -82,7 +82,7 @@ class FmadPipelineGraphTest {
     }
 
     @Test
-    void configureExecution_enablesObjectReuseUnlessFlinkSetsIt() {
+    void configureExecution_objectReuseDefaultsOn() {
         StreamExecutionEnvironment defaults = StreamExecutionEnvironment.getExecutionEnvironment();
         Configuration flink = new Configuration();
         flink.setString("pipeline.object-reuse", "false");

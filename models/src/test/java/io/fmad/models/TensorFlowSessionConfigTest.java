@@ -18,7 +18,7 @@ class TensorFlowSessionConfigTest {
     }
 
     @Test
-    void cpuSession_runsInTheCallingThreadAndHidesGpus() throws Exception {
+    void cpuSession_runsInlineWithoutGpus() throws Exception {
         ConfigProto config = decode(TensorFlowModelLoader.sessionConfig(Device.cpu()));
 
         assertThat(config.getIntraOpParallelismThreads()).isEqualTo(1);

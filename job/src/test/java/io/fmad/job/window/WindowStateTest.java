@@ -91,7 +91,7 @@ class WindowStateTest {
     }
 
     @Test
-    void pending_keptInTimeOrderAndShrunkAfterABurst() {
+    void pending_sortedAndShrunkAfterBurst() {
         WindowState state = WindowState.create(new String[] {"x", "y"}, 4);
         for (long t = 100; t >= 1; t--) {
             int index = -state.findPending(t) - 1;
